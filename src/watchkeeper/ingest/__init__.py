@@ -1,0 +1,1 @@
+"""Ingest: transports (file, UDP, TCP), the input log, the rejects ledger, and decoders per wire format."""

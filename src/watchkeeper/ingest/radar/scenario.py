@@ -1,0 +1,125 @@
+"""Scenario files (../shared/scenarios/README.md): radar sites from ``sensors.json``, plots from ``plots.csv``.
+
+A tracker under test reads only ``sensors.json``, ``plots.csv`` and ``ais.nmea`` — never the truth files.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from watchkeeper.core.errors import DecodeError, RejectReason
+from watchkeeper.core.types import Plot, Reject, TimeSource
+
+PLOT_COLUMNS = ("time_utc", "sensor_id", "range_m", "bearing_deg")
+
+
+@dataclass(slots=True, frozen=True)
+class RadarSite:
+    """A rotating coastal radar: its position, scan period and measurement noise (polar)."""
+
+    sensor_id: str
+    lat: float
+    lon: float
+    height_m: float
+    scan_period_s: float
+    range_sigma_m: float
+    bearing_sigma_deg: float
+    max_range_m: float
+    clutter_mean_per_scan: float | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class ScenarioSensors:
+    simulated: bool
+    start_utc: datetime
+    radars: tuple[RadarSite, ...]
+    raw: dict[str, object]
+
+
+def parse_utc(text: str) -> datetime:
+    """ISO 8601 with a ``Z`` or offset, to an aware UTC datetime."""
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        raise ValueError(f"time without zone: {text!r}")
+    return dt.astimezone(UTC)
+
+
+def load_sensors(scenario_dir: Path | str) -> ScenarioSensors:
+    path = Path(scenario_dir) / "sensors.json"
+    doc = json.loads(path.read_text())
+    radars = tuple(
+        RadarSite(
+            sensor_id=r["sensor_id"],
+            lat=float(r["lat"]),
+            lon=float(r["lon"]),
+            height_m=float(r.get("height_m", 0.0)),
+            scan_period_s=float(r["scan_period_s"]),
+            range_sigma_m=float(r["range_sigma_m"]),
+            bearing_sigma_deg=float(r["bearing_sigma_deg"]),
+            max_range_m=float(r["max_range_m"]),
+            clutter_mean_per_scan=(
+                float(r["clutter_mean_per_scan"]) if r.get("clutter_mean_per_scan") is not None else None
+            ),
+        )
+        for r in doc["radars"]
+    )
+    return ScenarioSensors(
+        simulated=bool(doc.get("simulated", False)),
+        start_utc=parse_utc(doc["start_utc"]),
+        radars=radars,
+        raw=doc,
+    )
+
+
+def parse_plot_row(row: list[str], known_sensors: set[str] | None = None) -> Plot:
+    """One ``plots.csv`` row to a Plot; raises DecodeError with a reason."""
+    if len(row) != len(PLOT_COLUMNS):
+        raise DecodeError(RejectReason.MALFORMED, f"expected {len(PLOT_COLUMNS)} fields, got {len(row)}")
+    time_s, sensor_id, range_s, bearing_s = row
+    try:
+        time = parse_utc(time_s)
+    except ValueError as exc:
+        raise DecodeError(RejectReason.BAD_FIELD, f"time_utc: {exc}") from None
+    if known_sensors is not None and sensor_id not in known_sensors:
+        raise DecodeError(RejectReason.UNKNOWN_SENSOR, f"sensor_id {sensor_id!r}")
+    try:
+        range_m = float(range_s)
+        bearing = float(bearing_s)
+    except ValueError:
+        raise DecodeError(RejectReason.BAD_FIELD, "range_m/bearing_deg not numbers") from None
+    if not (0.0 <= range_m < 1_000_000.0) or not (0.0 <= bearing <= 360.0):
+        raise DecodeError(RejectReason.OUT_OF_RANGE, f"range {range_m} m, bearing {bearing}°")
+    return Plot(
+        time=time,
+        sensor_id=sensor_id,
+        range_m=range_m,
+        bearing_deg=bearing % 360.0,
+        time_source=TimeSource.SENSOR,
+    )
+
+
+def read_plots(
+    path: Path | str, known_sensors: set[str] | None = None, receive_time: datetime | None = None
+) -> Iterator[Plot | Reject]:
+    """Plots of a ``plots.csv`` in file order; a bad row yields a Reject (never raises)."""
+    path = Path(path)
+    source = f"file:{path}"
+    recv = receive_time or datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None or tuple(h.strip() for h in header) != PLOT_COLUMNS:
+            yield Reject(
+                source, 1, RejectReason.MALFORMED, f"header {header!r}", ",".join(header or []).encode(), recv
+            )
+            return
+        for line_no, row in enumerate(reader, start=2):
+            try:
+                yield parse_plot_row(row, known_sensors)
+            except DecodeError as exc:
+                yield Reject(source, line_no, exc.reason, exc.detail, ",".join(row).encode(), recv)

@@ -1,0 +1,74 @@
+"""The live picture: latest state per vessel, updated from AIS reports in event time.
+
+A report older than the state already held updates identity (name, type, destination) but never moves
+the vessel back in time: late data cannot rewind the picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from watchkeeper.core.types import AisReport, VesselState
+
+_STATIC_FIELDS = ("name", "callsign", "ship_type", "destination", "imo")
+_KINEMATIC_FIELDS = ("lat", "lon", "sog_kn", "cog_deg", "heading_deg", "nav_status")
+
+
+class LivePicture:
+    def __init__(self) -> None:
+        self.vessels: dict[int, VesselState] = {}
+
+    def apply(self, report: AisReport) -> VesselState:
+        """Fold one report into the picture; returns the vessel's state after it."""
+        state = self.vessels.get(report.mmsi)
+        if state is None:
+            state = VesselState(
+                mmsi=report.mmsi,
+                last_seen=report.event_time,
+                source=report.source,
+                simulated=report.simulated,
+            )
+            self.vessels[report.mmsi] = state
+        for name in _STATIC_FIELDS:
+            value = getattr(report, name)
+            if value is not None and value != "":
+                setattr(state, name, value)
+        if report.event_time >= state.last_seen:
+            state.last_seen = report.event_time
+            state.source = report.source
+            state.simulated = report.simulated
+            if report.has_position:
+                for name in _KINEMATIC_FIELDS:
+                    setattr(state, name, getattr(report, name))
+            elif report.nav_status is not None:
+                state.nav_status = report.nav_status
+        return state
+
+    def apply_many(self, reports: Iterable[AisReport]) -> set[int]:
+        """Fold many reports; returns the MMSIs that changed."""
+        changed: set[int] = set()
+        for r in reports:
+            self.apply(r)
+            changed.add(r.mmsi)
+        return changed
+
+
+def vessel_to_dict(v: VesselState) -> dict[str, object]:
+    """The public JSON shape of a vessel (REST ``/api/picture``, WebSocket ``/api/live``)."""
+    return {
+        "mmsi": v.mmsi,
+        "name": v.name,
+        "callsign": v.callsign,
+        "ship_type": v.ship_type,
+        "destination": v.destination,
+        "imo": v.imo,
+        "lat": v.lat,
+        "lon": v.lon,
+        "sog_kn": v.sog_kn,
+        "cog_deg": v.cog_deg,
+        "heading_deg": v.heading_deg,
+        "nav_status": v.nav_status,
+        "last_seen": v.last_seen.isoformat().replace("+00:00", "Z"),
+        "source": v.source,
+        "simulated": v.simulated,
+    }
