@@ -1,4 +1,4 @@
-"""Scenario files (../shared/scenarios/README.md): radar sites from ``sensors.json``, plots from ``plots.csv``.
+"""Scenario files (../shared/scenarios/README.md): radar sites (sensors.json) and plots (plots.csv).
 
 A tracker under test reads only ``sensors.json``, ``plots.csv`` and ``ais.nmea`` — never the truth files.
 """
