@@ -116,3 +116,57 @@ def pg_url(pg_server: str) -> Iterator[str]:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+NATS_URL = os.environ.get("WATCHKEEPER_TEST_NATS", "nats://127.0.0.1:4222")
+
+
+def _nats_alive() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 4222), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_nats() -> None:
+    """Start the machine's NATS server with JetStream if it is stopped."""
+    if _nats_alive():
+        return
+    if Path("/usr/sbin/nats-server").exists():
+        Path("/var/lib/nats-server").mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "start-stop-daemon",
+                "--start",
+                "--oknodo",
+                "--background",
+                "--exec",
+                "/usr/sbin/nats-server",
+                "--",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                "4222",
+                "-js",
+                "-sd",
+                "/var/lib/nats-server",
+                "-l",
+                "/var/log/nats-server.log",
+            ],
+            check=False,
+            capture_output=True,
+        )
+        for _ in range(30):
+            if _nats_alive():
+                return
+            time.sleep(0.5)
+    _unavailable("NATS JetStream at 127.0.0.1:4222")
+
+
+@pytest.fixture(scope="session")
+def nats_url() -> str:
+    ensure_nats()
+    return NATS_URL

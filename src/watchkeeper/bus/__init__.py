@@ -8,4 +8,17 @@ Payloads are bytes (JSON of the pydantic/dataclass message), identical on both i
 from watchkeeper.bus.base import Bus, Handler, Subscription, subject_matches
 from watchkeeper.bus.inprocess import InProcessBus
 
-__all__ = ["Bus", "Handler", "InProcessBus", "Subscription", "subject_matches"]
+__all__ = ["Bus", "Handler", "InProcessBus", "Subscription", "connect_bus", "subject_matches"]
+
+
+async def connect_bus(url: str | None) -> Bus:
+    """The bus for ``url``: in-process when unset, NATS JetStream for ``nats://``."""
+    if not url:
+        return InProcessBus()
+    if url.startswith(("nats://", "tls://")):
+        from watchkeeper.bus.nats import NatsBus
+
+        return await NatsBus.connect(url)
+    from watchkeeper.core.errors import ConfigError
+
+    raise ConfigError(f"unsupported bus URL {url!r}: expected nats://host:port or nothing")

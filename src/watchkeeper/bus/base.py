@@ -13,8 +13,9 @@ class Subscription(Protocol):
 
 
 class Bus(Protocol):
-    async def publish(self, subject: str, payload: bytes) -> None:
-        """Publish ``payload`` on ``subject``; returns once the bus has accepted it."""
+    async def publish(self, subject: str, payload: bytes, msg_id: str | None = None) -> None:
+        """Publish ``payload`` on ``subject``; returns once the bus has accepted it (on JetStream: stored).
+        ``msg_id`` identifies the message for duplicate suppression (at-least-once publishers)."""
         ...
 
     async def subscribe(self, subject: str, handler: Handler, durable: str | None = None) -> Subscription:

@@ -43,7 +43,7 @@ class InProcessBus:
         self._subs: list[_Sub] = []
         self._maxsize = maxsize
 
-    async def publish(self, subject: str, payload: bytes) -> None:
+    async def publish(self, subject: str, payload: bytes, msg_id: str | None = None) -> None:
         for sub in list(self._subs):
             if subject_matches(sub.pattern, subject):
                 await sub.queue.put((subject, payload))
