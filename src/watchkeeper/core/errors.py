@@ -38,6 +38,10 @@ class RejectReason(StrEnum):
     BAD_FIELD = "bad_field"
     UNKNOWN_SENSOR = "unknown_sensor"
     TOO_LARGE = "too_large"
+    COMMENT = "comment"  # a comment line (``#...``) in a recorded feed: kept and counted, carries no data
+    FSPEC_OVERRUN = "fspec_overrun"  # ASTERIX FSPEC runs past the record data
+    ITEM_OVERRUN = "item_overrun"  # an ASTERIX data item runs past the record data
+    UNDEFINED_ITEM = "undefined_item"  # FSPEC/compound bit for an item the category does not define
 
 
 class WatchkeeperError(Exception):

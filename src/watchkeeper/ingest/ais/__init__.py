@@ -1,0 +1,1 @@
+"""AIS ingest: NMEA 0183 / 4.x lines → typed ``AisReport``s (decoded with pyais), rejects with reasons."""

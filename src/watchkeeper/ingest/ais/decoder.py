@@ -1,0 +1,212 @@
+"""The AIS decoder of one source: raw lines in, typed ``AisReport``s and ``Reject``s out.
+
+Pure and deterministic: no clock (the receive time is passed in), no I/O. One instance per source,
+because multi-part assembly state belongs to a source: fragments are grouped by (address field,
+channel, sequential message id), as IEC 61162-1 defines them; NMEA 4.x tag-block groups (``g:``)
+are not needed for assembly and are not used.
+
+Every line fed is either accepted or rejected, once: ``lines = accepted + rejected`` for every
+sequence of ``feed`` calls followed by ``finish``. How lines count:
+
+* an AIS sentence is accepted when it decodes (a multi-part message counts each of its lines, once
+  the message is complete); a ``$PGHP`` Gatehouse time line is accepted (it gives the time of the
+  next sentence);
+* blank lines (``empty``), comments (``comment``), other NMEA sentences such as ``$GPRMC``
+  (``unknown_sentence``) and everything that fails are rejected with their reason.
+
+Event time, in order of precedence: the tag block's ``c:`` (``TAG_BLOCK``); a Gatehouse ``$PGHP``
+on the line just before, a receiver prefix or a trailing receiver unix time (``SENSOR``: the
+receiving station's clock); otherwise the receive time (``RECEIVE``, flagged as such). A multi-part
+message takes the first such time among its fragments and the receive time of its first fragment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pyais.bit_vector import bit_vector
+from pyais.exceptions import UnknownPartNoException
+from pyais.messages import MSG_CLASS
+
+from watchkeeper.core.errors import DecodeError, RejectReason
+from watchkeeper.core.types import AisReport, Reject, TimeSource
+from watchkeeper.ingest.ais.report import report_fields
+from watchkeeper.ingest.ais.sentence import Fragment, GatehouseTime, parse_line
+
+# Types pyais decodes that ITU-R M.1371 defines (pyais also maps id 0 onto type 1: not trusted here).
+_KNOWN_TYPES = frozenset(range(1, 29)) & frozenset(MSG_CLASS)
+
+
+@dataclass(slots=True)
+class FeedResult:
+    """What one or more fed lines produced."""
+
+    reports: list[AisReport] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    accepted: int = 0  # lines accepted
+
+    def extend(self, other: FeedResult) -> None:
+        self.reports.extend(other.reports)
+        self.rejects.extend(other.rejects)
+        self.accepted += other.accepted
+
+
+@dataclass(slots=True)
+class _Line:
+    line_no: int
+    raw: bytes
+    receive_time: datetime
+    log_seq: int | None
+    fragment: Fragment
+
+
+@dataclass(slots=True)
+class _Group:
+    count: int
+    lines: list[_Line]
+
+
+class AisDecoder:
+    """Decodes the lines of one source, in order. ``simulated`` marks every report it makes."""
+
+    def __init__(self, source: str, simulated: bool = False) -> None:
+        self.source = source
+        self.simulated = simulated
+        self._pending: dict[tuple[bytes, bytes, bytes], _Group] = {}
+        self._gatehouse: datetime | None = None
+
+    # -- public -------------------------------------------------------------------------------
+    def feed(self, line: bytes, line_no: int, receive_time: datetime, log_seq: int | None = None) -> FeedResult:
+        """Decode one raw line (its line end, if any, included or not)."""
+        out = FeedResult()
+        self._feed(line, line_no, receive_time, log_seq, out)
+        return out
+
+    def feed_many(
+        self, lines: list[tuple[int, bytes]], receive_time: datetime, first_log_seq: int | None = None
+    ) -> FeedResult:
+        """Decode a batch of (line_no, raw) with consecutive input-log sequence numbers."""
+        out = FeedResult()
+        feed = self._feed
+        if first_log_seq is None:
+            for line_no, raw in lines:
+                feed(raw, line_no, receive_time, None, out)
+        else:
+            for i, (line_no, raw) in enumerate(lines):
+                feed(raw, line_no, receive_time, first_log_seq + i, out)
+        return out
+
+    def finish(self) -> FeedResult:
+        """End of the source: multi-part messages still waiting for fragments are rejected."""
+        out = FeedResult()
+        for group in self._pending.values():
+            self._reject_group(group, RejectReason.INCOMPLETE_MULTIPART, "source ended before the last fragment", out)
+        self._pending.clear()
+        self._gatehouse = None
+        return out
+
+    @property
+    def pending_lines(self) -> int:
+        """Lines held in incomplete multi-part groups (neither accepted nor rejected yet)."""
+        return sum(len(g.lines) for g in self._pending.values())
+
+    # -- internals ------------------------------------------------------------------------------
+    def _reject(
+        self, line_no: int, raw: bytes, rt: datetime, log_seq: int | None, err: DecodeError, out: FeedResult
+    ) -> None:
+        out.rejects.append(Reject(self.source, line_no, err.reason, err.detail, raw, rt, log_seq))
+
+    def _reject_group(self, group: _Group, reason: RejectReason, detail: str, out: FeedResult) -> None:
+        n = len(group.lines)
+        for ln in group.lines:
+            frag = ln.fragment
+            text = f"fragment {frag.number}/{frag.count} ({n} held): {detail}"
+            out.rejects.append(Reject(self.source, ln.line_no, reason, text, ln.raw, ln.receive_time, ln.log_seq))
+
+    def _feed(self, raw: bytes, line_no: int, rt: datetime, log_seq: int | None, out: FeedResult) -> None:
+        gatehouse, self._gatehouse = self._gatehouse, None  # a $PGHP applies to the very next line
+        try:
+            parsed = parse_line(raw)
+        except DecodeError as err:
+            self._reject(line_no, raw, rt, log_seq, err, out)
+            return
+        if isinstance(parsed, GatehouseTime):
+            self._gatehouse = parsed.time
+            out.accepted += 1
+            return
+        frag = parsed
+        if gatehouse is not None and frag.time_source is not TimeSource.TAG_BLOCK:
+            frag.time, frag.time_source = gatehouse, TimeSource.SENSOR
+        line = _Line(line_no, raw, rt, log_seq, frag)
+        if frag.count == 1:
+            self._decode([line], out)
+            return
+        key = (frag.talker, frag.channel, frag.seq_id)
+        group = self._pending.get(key)
+        if frag.number == 1:
+            if group is not None:
+                del self._pending[key]
+                self._reject_group(
+                    group, RejectReason.INCOMPLETE_MULTIPART, "a new message began with the same id", out
+                )
+            self._pending[key] = _Group(frag.count, [line])
+            return
+        if group is None:
+            err = DecodeError(RejectReason.INCOMPLETE_MULTIPART, f"fragment {frag.number}/{frag.count} without its first")
+            self._reject(line_no, raw, rt, log_seq, err, out)
+            return
+        if frag.count != group.count or frag.number != len(group.lines) + 1:
+            del self._pending[key]
+            detail = f"fragment {frag.number}/{frag.count} arrived after {len(group.lines)}/{group.count}"
+            group.lines.append(line)
+            self._reject_group(group, RejectReason.INTERLEAVED_MULTIPART, detail, out)
+            return
+        group.lines.append(line)
+        if frag.number == frag.count:
+            del self._pending[key]
+            self._decode(group.lines, out)
+
+    def _decode(self, lines: list[_Line], out: FeedResult) -> None:
+        """Decode a complete message (one line, or all fragments in order) with pyais."""
+        first = lines[0]
+        if len(lines) == 1:
+            payload, fill = first.fragment.payload, first.fragment.fill_bits
+        else:
+            payload = b"".join(ln.fragment.payload for ln in lines)
+            fill = lines[-1].fragment.fill_bits
+        try:
+            bv = bit_vector(payload, fill)
+            msg_type = bv.get(0, 6)
+            if msg_type not in _KNOWN_TYPES:
+                raise DecodeError(RejectReason.UNKNOWN_MESSAGE_TYPE, f"message type {msg_type}")
+            try:
+                msg = MSG_CLASS[msg_type].from_vector(bv)
+            except Exception as exc:  # pyais on a corrupt payload: never let it escape the loop
+                reason = RejectReason.BAD_FIELD if isinstance(exc, UnknownPartNoException) else RejectReason.MALFORMED
+                raise DecodeError(reason, f"pyais: {type(exc).__name__}: {exc}") from None
+            fields = report_fields(msg, msg_type, len(payload) * 6 - fill)
+        except DecodeError as err:
+            if len(lines) == 1:
+                self._reject(first.line_no, first.raw, first.receive_time, first.log_seq, err, out)
+            else:
+                self._reject_group(_Group(len(lines), lines), err.reason, err.detail, out)
+            return
+        out.accepted += len(lines)
+        if fields is None:
+            return
+        event_time, time_source = first.receive_time, TimeSource.RECEIVE
+        for ln in lines:
+            if ln.fragment.time is not None and ln.fragment.time_source is not None:
+                event_time, time_source = ln.fragment.time, ln.fragment.time_source
+                break
+        out.reports.append(
+            AisReport(
+                event_time=event_time,
+                time_source=time_source,
+                source=self.source,
+                log_seq=first.log_seq,
+                simulated=self.simulated,
+                **fields,
+            )
+        )

@@ -1,0 +1,54 @@
+"""A spec-driven EUROCONTROL ASTERIX decoder for the categories coastal/VTS radars send.
+
+CAT010 (surface movement plots and tracks), CAT034 (monoradar service messages), CAT048 (monoradar
+target reports), CAT062 (SDPS system tracks), CAT065 (SDPS service status). One module per category
+holds its UAP and item layouts, citing the EUROCONTROL specification part and edition.
+
+Why not a library: Croatia Control's ``asterix_decoder`` is GPL-3 (not for an Apache-2.0 runtime);
+``asterix4py`` (MIT) has had no release since 2020 and ships item XML copied from the GPL project.
+See docs/notes/radar.md.
+"""
+
+from __future__ import annotations
+
+from watchkeeper.ingest.radar.asterix import cat010, cat034, cat048, cat062, cat065
+from watchkeeper.ingest.radar.asterix.cat010 import Cat010MessageType, Cat010Record
+from watchkeeper.ingest.radar.asterix.cat034 import Cat034MessageType, Cat034Record
+from watchkeeper.ingest.radar.asterix.cat048 import Cat048Record
+from watchkeeper.ingest.radar.asterix.cat062 import Cat062Record
+from watchkeeper.ingest.radar.asterix.cat065 import Cat065MessageType, Cat065Record
+from watchkeeper.ingest.radar.asterix.framing import (
+    AsterixRecord,
+    BlockResult,
+    block_header,
+    categories,
+    decode_datablock,
+    decode_datagram,
+    decode_stream,
+)
+
+Record = AsterixRecord
+
+__all__ = [
+    "AsterixRecord",
+    "BlockResult",
+    "Cat010MessageType",
+    "Cat010Record",
+    "Cat034MessageType",
+    "Cat034Record",
+    "Cat048Record",
+    "Cat062Record",
+    "Cat065MessageType",
+    "Cat065Record",
+    "Record",
+    "block_header",
+    "categories",
+    "cat010",
+    "cat034",
+    "cat048",
+    "cat062",
+    "cat065",
+    "decode_datablock",
+    "decode_datagram",
+    "decode_stream",
+]
