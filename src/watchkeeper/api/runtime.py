@@ -1,0 +1,150 @@
+"""What a running service holds: store, bus, live picture, AIS ingestor, background tasks.
+
+The runtime is built once per process (``serve``, ``demo``, tests) and handed to ``create_app``. The
+engine is opened (and migrated) at construction; the bus, ingestor and background tasks start with the
+app (``start``/``stop`` run in FastAPI's lifespan). Background work is registered as coroutine
+factories (``add_task``) so that it starts inside the server's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from argon2 import PasswordHasher
+from sqlalchemy import Engine
+
+from watchkeeper.api.live import PICTURE_SUBJECT, LiveHub
+from watchkeeper.bus import Bus, connect_bus
+from watchkeeper.core.clock import Clock, SystemClock
+from watchkeeper.core.settings import Settings, get_settings
+from watchkeeper.picture.live import LivePicture
+from watchkeeper.picture.store import PictureStore
+from watchkeeper.store.audit import AuditWriter
+from watchkeeper.store.db import open_store
+from watchkeeper.store.users import UsersRepo
+
+log = logging.getLogger(__name__)
+
+TaskFactory = Callable[["Runtime"], Awaitable[None]]
+
+
+class Runtime:
+    """The service's parts, wired in one place.
+
+    ``wall_clock`` stamps audit rows and checks token expiry (a fact about the room, not the sea); it
+    is injected so tests can move it. The picture itself runs in event time.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        engine: Engine | None = None,
+        bus: Bus | None = None,
+        wall_clock: Clock | None = None,
+        password_hasher: PasswordHasher | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.engine = engine or open_store(self.settings.effective_database_url)
+        self._bus = bus
+        self.wall_clock: Clock = wall_clock or SystemClock()
+        self.users = UsersRepo(self.engine, password_hasher)
+        self.audit = AuditWriter(self.engine, self.wall_clock)
+        self.picture_store = PictureStore(self.engine)
+        self.picture = LivePicture()
+        for state in self.picture_store.load_vessels():
+            self.picture.vessels[state.mmsi] = state
+        self.live = LiveHub()
+        self.ingestor: Any = None
+        self._factories: list[tuple[str, TaskFactory]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._subscription: Any = None
+        self.started = False
+
+    @property
+    def bus(self) -> Bus:
+        if self._bus is None:
+            raise RuntimeError("the runtime has not started: no bus yet")
+        return self._bus
+
+    @property
+    def simulated(self) -> bool:
+        """True when any simulated source feeds the picture (the page shows SIMULATED)."""
+        return any(v.simulated for v in list(self.picture.vessels.values()))
+
+    @property
+    def clock(self) -> datetime | None:
+        """Event time of the picture: the latest ``last_seen`` of any vessel (None when empty)."""
+        times = [v.last_seen for v in list(self.picture.vessels.values())]
+        return max(times) if times else None
+
+    def add_task(self, name: str, factory: TaskFactory) -> None:
+        """Run ``factory(runtime)`` as a background task once the runtime starts."""
+        self._factories.append((name, factory))
+        if self.started:
+            self._spawn(name, factory)
+
+    def _spawn(self, name: str, factory: TaskFactory) -> None:
+        async def _guarded() -> None:
+            try:
+                await factory(self)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("background task %s failed", name)
+
+        self._tasks.append(asyncio.create_task(_guarded(), name=name))
+
+    async def start(self) -> None:
+        if self.started:
+            return
+        if self._bus is None:
+            self._bus = await connect_bus(self.settings.bus_url)
+        self.ingestor = make_ais_ingestor(self)
+        self._subscription = await self.bus.subscribe(PICTURE_SUBJECT, self.live.handle)
+        self.started = True
+        for name, factory in self._factories:
+            self._spawn(name, factory)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        if self.ingestor is not None and hasattr(self.ingestor, "close"):
+            result = self.ingestor.close()
+            if asyncio.iscoroutine(result):
+                await result
+        if self._subscription is not None:
+            await self._subscription.unsubscribe()
+            self._subscription = None
+        if self._bus is not None:
+            await self._bus.close()
+        self.started = False
+
+
+def make_ais_ingestor(runtime: Runtime) -> Any:
+    """The AIS ingestor (``watchkeeper.ingest.pipeline``) wired to this runtime's store, bus and picture.
+
+    Imported lazily: the API must start (login, geography) even in a build without the AIS pipeline.
+    """
+    try:
+        from watchkeeper.ingest.pipeline import AisIngestor
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("watchkeeper.ingest"):
+            log.warning("AIS pipeline not available: no AIS ingest in this build")
+            return None
+        raise
+    return AisIngestor(  # wired once the pipeline's constructor is known (see docs/notes/api.md)
+        engine=runtime.engine,
+        bus=runtime.bus,
+        picture=runtime.picture,
+        settings=runtime.settings,
+    )
