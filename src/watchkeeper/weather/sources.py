@@ -1,0 +1,249 @@
+"""Weather source readers: GRIB/NetCDF (xarray + cfgrib), Open-Meteo hourly JSON, CSV observations.
+
+Each reader returns a ``WeatherTable`` in our names and units (``weather.aliases``). Columns or
+variables the alias table does not know are listed in ``WeatherTable.unmapped`` (never silently
+guessed). ``read_weather(path)`` picks the reader from the file's suffix.
+
+GRIB: cfgrib writes an ``.idx`` index next to the file by default; shared data is read-only and the
+cell runs offline, so we pass ``indexpath=""`` (no index written). cfgrib needs only the ``eccodes``
+wheel with its bundled library: nothing is fetched at run time.
+
+Gridded fields are reduced to one regional value per time: the mean over grid cells inside the area of
+interest (lon −2…3.5, lat 49.5…51.8, the Strait of Dover), or the nearest cell to a point when one is
+asked for. A grid that has no cell in the area raises ``SpatialNotCovered``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from watchkeeper.core.errors import ConfigError, SpatialNotCovered
+from watchkeeper.weather.aliases import IGNORED, VARIABLES, convert, lookup, wind_from_uv
+from watchkeeper.weather.table import WeatherTable
+
+#: (lon_min, lat_min, lon_max, lat_max) of the Strait of Dover area of interest, degrees (WGS 84).
+AOI = (-2.0, 49.5, 3.5, 51.8)
+
+# ---------------------------------------------------------------------------------------------- gridded
+
+
+def _open_gridded(path: Path, fmt: str) -> list[xr.Dataset]:
+    if fmt == "grib":
+        import cfgrib
+
+        return list(cfgrib.open_datasets(str(path), backend_kwargs={"indexpath": ""}))
+    return [xr.open_dataset(path)]
+
+
+def _coord_name(ds: xr.Dataset, *names: str) -> str:
+    for name in names:
+        if name in ds.coords or name in ds.dims:
+            return name
+    raise ConfigError(f"gridded file has none of the coordinates {names}")
+
+
+def _reduce(ds: xr.Dataset, point: tuple[float, float] | None) -> tuple[xr.Dataset, str]:
+    lat = _coord_name(ds, "latitude", "lat")
+    lon = _coord_name(ds, "longitude", "lon")
+    if point is not None:
+        plat, plon = point
+        lats, lons = ds[lat].values, ds[lon].values
+        if not (
+            lats.min() - 0.5 <= plat <= lats.max() + 0.5 and lons.min() - 0.5 <= plon <= lons.max() + 0.5
+        ):
+            raise SpatialNotCovered(f"point {plat},{plon} is outside the grid")
+        return ds.sel({lat: plat, lon: plon}, method="nearest"), f"{plat:.3f},{plon:.3f}"
+    lon_min, lat_min, lon_max, lat_max = AOI
+    inside = (ds[lat] >= lat_min) & (ds[lat] <= lat_max) & (ds[lon] >= lon_min) & (ds[lon] <= lon_max)
+    sub = ds.where(inside, drop=True)
+    if sub.sizes.get(lat, 0) == 0 or sub.sizes.get(lon, 0) == 0:
+        raise SpatialNotCovered("the grid has no cell inside the Strait of Dover area of interest")
+    return sub.mean(dim=[lat, lon], skipna=True, keep_attrs=True), "aoi-mean"
+
+
+def read_gridded(
+    path: Path, fmt: str | None = None, point: tuple[float, float] | None = None
+) -> WeatherTable:
+    """A GRIB (1 or 2) or NetCDF file as an area-mean (or nearest-point) hourly table."""
+    fmt = fmt or ("grib" if path.suffix.lower() in {".grib", ".grb", ".grib2", ".grb2"} else "netcdf")
+    frames: list[pd.DataFrame] = []
+    unmapped: list[str] = []
+    site = "aoi-mean"
+    for ds in _open_gridded(path, fmt):
+        ds_red, site = _reduce(ds, point)
+        time_name = "valid_time" if "valid_time" in ds_red.coords else _coord_name(ds_red, "time")
+        times = pd.DatetimeIndex(np.atleast_1d(ds_red[time_name].values)).tz_localize("UTC")
+        cols: dict[str, Any] = {"time": times}
+        data_vars = {str(k): ds_red[k] for k in ds_red.data_vars}
+        if "u10" in data_vars and "v10" in data_vars:
+            unit = data_vars["u10"].attrs.get("units", "m/s")
+            speed, direction = wind_from_uv(
+                np.atleast_1d(data_vars.pop("u10").values).astype(float),
+                np.atleast_1d(data_vars.pop("v10").values).astype(float),
+            )
+            cols["wind_speed_kt"] = convert(speed, unit, "kt")
+            cols["wind_from_deg"] = direction
+        for name, da in data_vars.items():
+            alias = lookup(name, fmt)
+            if alias is None:
+                unmapped.append(name)
+                continue
+            values = np.atleast_1d(da.values).astype(float)
+            unit = str(da.attrs.get("units", alias.unit))
+            cols[alias.variable] = convert(values, unit, VARIABLES[alias.variable])
+        frames.append(pd.DataFrame(cols))
+    merged = frames[0]
+    for extra in frames[1:]:
+        merged = merged.merge(extra, on="time", how="outer")
+    merged.insert(1, "site", site)
+    return WeatherTable(merged.sort_values("time").reset_index(drop=True), str(path), fmt, False, unmapped)
+
+
+# ---------------------------------------------------------------------------------------------- JSON
+
+
+def read_openmeteo_json(path: Path) -> WeatherTable:
+    """An Open-Meteo response (``hourly`` and/or ``daily`` blocks with ``*_units``).
+
+    Open-Meteo times are local to ``timezone`` with ``utc_offset_seconds`` given; we store UTC.
+    Units come from ``hourly_units`` (e.g. ``km/h``, ``kn``, ``m/s``, ``°C``, ``mm``).
+    """
+    doc = json.loads(path.read_text())
+    docs = doc if isinstance(doc, list) else [doc]
+    frames: list[pd.DataFrame] = []
+    unmapped: set[str] = set()
+    is_daily = False
+    for item in docs:
+        offset = pd.Timedelta(seconds=int(item.get("utc_offset_seconds", 0)))
+        site = f"{float(item.get('latitude', np.nan)):.3f},{float(item.get('longitude', np.nan)):.3f}"
+        block_name = "hourly" if "hourly" in item else "daily"
+        if block_name not in item:
+            raise ConfigError(f"{path}: no 'hourly' or 'daily' block in the Open-Meteo JSON")
+        is_daily = block_name == "daily"
+        block, units = item[block_name], item.get(f"{block_name}_units", {})
+        local = pd.DatetimeIndex(pd.to_datetime(block["time"]))
+        times = (local - offset).tz_localize("UTC") if not is_daily else local.tz_localize("UTC")
+        cols: dict[str, Any] = {"time": times, "site": site}
+        for name, values in block.items():
+            if name == "time":
+                continue
+            alias = lookup(name, "json")
+            if alias is None:
+                unmapped.add(name)
+                continue
+            arr = np.array([np.nan if v is None else v for v in values], dtype=float)
+            cols[alias.variable] = convert(arr, units.get(name, alias.unit), VARIABLES[alias.variable])
+        frames.append(pd.DataFrame(cols))
+    frame = pd.concat(frames, ignore_index=True).sort_values(["time", "site"]).reset_index(drop=True)
+    return WeatherTable(frame, str(path), "json", is_daily, sorted(unmapped))
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+
+#: Time columns we recognise, in order of preference, with the zone of naive values.
+_TIME_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("time_utc", "UTC", False),
+    ("valid_time", "UTC", False),
+    ("time", "UTC", False),
+    ("instant", "Europe/Paris", False),  # buoy archives of wimereux-surf: local French time
+    ("time_local_europe_paris", "Europe/Paris", False),
+    ("date", "UTC", True),
+)
+_SITE_COLUMNS = ("site", "spot", "station", "region", "tide_site")
+
+
+def _parse_times(raw: pd.Series, naive_zone: str) -> pd.DatetimeIndex:
+    text = raw.astype(str).str.strip()
+    if text.str.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}").all():
+        text = text + ":00"
+    parsed = pd.to_datetime(text, utc=False, format="ISO8601")
+    idx = pd.DatetimeIndex(parsed)
+    if idx.tz is None:
+        return idx.tz_localize(naive_zone, ambiguous="NaT", nonexistent="shift_forward").tz_convert("UTC")
+    return idx.tz_convert("UTC")
+
+
+def read_csv(path: Path, naive_zone: str | None = None) -> WeatherTable:
+    """A CSV of observations or point forecasts whose columns are named in the alias table."""
+    raw = pd.read_csv(path)
+    for name, zone, daily in _TIME_COLUMNS:
+        if name in raw.columns:
+            time_col, zone_used, is_daily = name, naive_zone or zone, daily
+            break
+    else:
+        raise ConfigError(f"{path}: no time column (one of {[t[0] for t in _TIME_COLUMNS]})")
+    times = _parse_times(raw[time_col], zone_used)
+    if is_daily:  # a daily series: keep the calendar date, at 00:00 UTC
+        times = pd.DatetimeIndex(pd.to_datetime(raw[time_col]).dt.normalize()).tz_localize("UTC")
+    cols: dict[str, Any] = {"time": times}
+    site_col = next((c for c in _SITE_COLUMNS if c in raw.columns), None)
+    if site_col is not None:
+        cols["site"] = raw[site_col].astype(str).to_numpy()
+    elif {"latitude", "longitude"} <= set(raw.columns):
+        cols["site"] = (
+            raw["latitude"].round(3).astype(str) + "," + raw["longitude"].round(3).astype(str)
+        ).to_numpy()
+    else:
+        cols["site"] = path.stem
+    time_like = {t[0] for t in _TIME_COLUMNS} | {"latitude", "longitude", "notes"}
+    unmapped: list[str] = []
+    for name in raw.columns:
+        if name in time_like or name == site_col or name in IGNORED:
+            continue
+        alias = lookup(name, "csv")
+        if alias is None:
+            unmapped.append(name)
+            continue
+        values = pd.to_numeric(raw[name], errors="coerce").to_numpy(dtype=float)
+        converted = convert(values, alias.unit, VARIABLES[alias.variable])
+        if alias.variable in cols:  # two columns for one variable: keep the first non-missing
+            cols[alias.variable] = np.where(np.isnan(cols[alias.variable]), converted, cols[alias.variable])
+        else:
+            cols[alias.variable] = converted
+    frame = pd.DataFrame(cols)
+    frame = frame[frame["time"].notna()].sort_values(["time", "site"]).reset_index(drop=True)
+    return WeatherTable(frame, str(path), "csv", is_daily, unmapped)
+
+
+def read_tides(path: Path) -> pd.DataFrame:
+    """Predicted high and low waters.
+
+    Columns: ``site``, ``time`` (UTC), ``kind`` (high|low), ``height_m``, ``coefficient``.
+
+    Heights are metres above chart datum; ``coefficient`` is the French tide coefficient (high waters).
+    """
+    raw = pd.read_csv(path)
+    kind = raw["type_PM_high_BM_low"].map({"PM": "high", "BM": "low"})
+    if kind.isna().any():
+        bad = int(kind.isna().to_numpy().nonzero()[0][0]) + 2
+        raise ConfigError(f"{path}: row {bad}: field type_PM_high_BM_low is not PM or BM")
+    return pd.DataFrame(
+        {
+            "site": raw["tide_site"].astype(str),
+            "time": _parse_times(raw["time_local_europe_paris"], "Europe/Paris"),
+            "kind": kind,
+            "height_m": raw["height_m"].astype(float),
+            "coefficient": pd.to_numeric(raw["coefficient"], errors="coerce"),
+        }
+    )
+
+
+def read_weather(path: Path | str, point: tuple[float, float] | None = None) -> WeatherTable:
+    """Read any supported weather file, chosen by suffix (.grib/.grb/.grib2, .nc, .json, .csv)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in {".grib", ".grb", ".grib2", ".grb2"}:
+        return read_gridded(p, "grib", point)
+    if suffix in {".nc", ".nc4", ".netcdf"}:
+        return read_gridded(p, "netcdf", point)
+    if suffix == ".json":
+        return read_openmeteo_json(p)
+    if suffix == ".csv":
+        return read_csv(p)
+    raise ConfigError(f"{p}: unknown weather file type {suffix!r} (grib, nc, json, csv)")
