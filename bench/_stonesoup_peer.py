@@ -10,6 +10,7 @@ tracker (one radar × one sector window, detections keep their own beam times), 
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import timedelta
 
@@ -26,12 +27,11 @@ from stonesoup.tracker.simple import MultiTargetTracker
 from stonesoup.types.angle import Bearing
 from stonesoup.types.detection import Detection
 from stonesoup.types.state import GaussianState
-
-from watchkeeper.tracking.runner import ScenarioInputs
-from watchkeeper.tracking.scoring import EstimateScan
 from stonesoup.updater.kalman import ExtendedKalmanUpdater
 
 from watchkeeper.tracking.measurement import radar_models
+from watchkeeper.tracking.runner import ScenarioInputs
+from watchkeeper.tracking.scoring import EstimateScan
 
 
 def run_stonesoup(
@@ -77,7 +77,7 @@ def run_stonesoup(
     steps: list[tuple[float, np.ndarray]] = []
     w_o, s_o = win[order], inputs.plot_sensor[order]
     cuts = np.flatnonzero(np.r_[True, (w_o[1:] != w_o[:-1]) | (s_o[1:] != s_o[:-1]), True])
-    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+    for a, b in itertools.pairwise(cuts):
         steps.append((float(t[order[b - 1]]), order[a:b]))
     steps.sort(key=lambda s: (np.floor(s[0] / window), float(t[s[1][0]])))
 
@@ -120,7 +120,7 @@ def run_stonesoup(
             next_scan += 1
 
     step_iter = iter(tracker)
-    for k, (end, idx) in enumerate(steps):
+    for k, (_end, idx) in enumerate(steps):
         first_time = float(t[idx[0]])
         emit(first_time - 1e-9, tracker.tracks)
         next(step_iter)

@@ -20,9 +20,14 @@ from watchkeeper.assets.recommend import Recommender
 from watchkeeper.geo.land import land_utm
 
 HARBOURS = {  # (lat, lon) of harbour entrances and bases
-    "Dover": (51.112, 1.335), "Folkestone": (51.078, 1.195), "Ramsgate": (51.325, 1.42),
-    "Dungeness": (50.913, 0.975), "Newhaven": (50.78, 0.06), "Calais": (50.97, 1.855),
-    "Boulogne": (50.73, 1.58), "Dunkerque": (51.06, 2.35),
+    "Dover": (51.112, 1.335),
+    "Folkestone": (51.078, 1.195),
+    "Ramsgate": (51.325, 1.42),
+    "Dungeness": (50.913, 0.975),
+    "Newhaven": (50.78, 0.06),
+    "Calais": (50.97, 1.855),
+    "Boulogne": (50.73, 1.58),
+    "Dunkerque": (51.06, 2.35),
 }
 AIRFIELDS = {"Lydd": (50.956, 0.939), "Manston": (51.342, 1.346), "Le Touquet": (50.517, 1.621)}
 
@@ -37,12 +42,30 @@ def make_fleet(n: int, rng: np.random.Generator) -> list[Asset]:
                 lat, lon = HARBOURS[names[i % len(names)]]
             else:
                 lat, lon = rng.uniform(50.85, 51.2), rng.uniform(1.1, 1.9)
-            fleet.append(Asset(f"S{i}", AssetKind.SEA, lat, lon, float(rng.uniform(18, 30)),
-                               float(rng.uniform(6, 48)), int(rng.integers(20, 150))))
+            fleet.append(
+                Asset(
+                    f"S{i}",
+                    AssetKind.SEA,
+                    lat,
+                    lon,
+                    float(rng.uniform(18, 30)),
+                    float(rng.uniform(6, 48)),
+                    int(rng.integers(20, 150)),
+                )
+            )
         elif r < 0.8:
             lat, lon = list(AIRFIELDS.values())[i % len(AIRFIELDS)]
-            fleet.append(Asset(f"A{i}", AssetKind.AIR, lat, lon, float(rng.uniform(60, 150)),
-                               float(rng.uniform(2, 12)), int(rng.integers(0, 20))))
+            fleet.append(
+                Asset(
+                    f"A{i}",
+                    AssetKind.AIR,
+                    lat,
+                    lon,
+                    float(rng.uniform(60, 150)),
+                    float(rng.uniform(2, 12)),
+                    int(rng.integers(0, 20)),
+                )
+            )
         else:
             lat, lon = rng.uniform(50.7, 51.05), rng.uniform(1.6, 2.3)  # French coastal sectors
             fleet.append(Asset(f"L{i}", AssetKind.LAND, lat, lon, 30.0, 10.0, 0))
@@ -52,8 +75,14 @@ def make_fleet(n: int, rng: np.random.Generator) -> list[Asset]:
 def make_incidents(n: int, rng: np.random.Generator) -> list[Target]:
     t0 = datetime(2026, 10, 5, 2, 0, tzinfo=UTC)
     return [
-        Target(float(rng.uniform(50.85, 51.05)), float(rng.uniform(1.3, 1.8)), float(rng.uniform(0, 8)),
-               float(rng.uniform(280, 340)), t0, int(rng.integers(30, 66)))
+        Target(
+            float(rng.uniform(50.85, 51.05)),
+            float(rng.uniform(1.3, 1.8)),
+            float(rng.uniform(0, 8)),
+            float(rng.uniform(280, 340)),
+            t0,
+            int(rng.integers(30, 66)),
+        )
         for _ in range(n)
     ]
 
@@ -86,8 +115,10 @@ def main() -> None:
     )
     feasible = sum(r.feasible for rs in ours for r in rs)
     print(f"router build (once per process): {build:.2f} s, {len(rec.router.nodes)} corners")
-    print(f"ours: {args.assets} assets x {args.incidents} incidents in {ours_s:.3f} s "
-          f"({ours_s / args.incidents * 1e3:.1f} ms per incident); {feasible} feasible pairs")
+    print(
+        f"ours: {args.assets} assets x {args.incidents} incidents in {ours_s:.3f} s "
+        f"({ours_s / args.incidents * 1e3:.1f} ms per incident); {feasible} feasible pairs"
+    )
     print(f"peer (one asset at a time, {peer_n} incidents, scaled): {peer_s:.3f} s")
     print(f"ratio peer/ours: {peer_s / ours_s:.1f}x; same ETAs as peer: {same}")
     print(f"target < 1 s: {'met' if ours_s < 1.0 else 'NOT met'}")

@@ -9,7 +9,9 @@ from watchkeeper.sim.targets import Mix
 CLUTTER = 20.0
 DURATION_S = 150.0
 # more small boats than the benchmark mix, stops early enough to see drift within the run
-MIX = Mix(small_boats=40, ships=40, ferries=4, fishing=12, stop_frac=0.3, at_sea_frac=0.7, launch_window_s=90.0)
+MIX = Mix(
+    small_boats=40, ships=40, ferries=4, fishing=12, stop_frac=0.3, at_sea_frac=0.7, launch_window_s=90.0
+)
 
 
 def config(seed: int = 11, duration_s: float = DURATION_S, mix: Mix = MIX) -> SimConfig:

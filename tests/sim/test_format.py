@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pandas as pd
-
 from sim_helpers import config
+
 from watchkeeper.sim.scenario import write_scenario
 
 TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -30,7 +30,15 @@ def test_same_columns_as_the_shared_scenarios(scenario: Path, scenarios_dir: Pat
     assert set(theirs) <= set(ours)
     assert [r["sensor_id"] for r in ours["radars"]] == [r["sensor_id"] for r in theirs["radars"]]
     for a, b in zip(ours["radars"], theirs["radars"], strict=True):
-        for key in ("lat", "lon", "height_m", "scan_period_s", "range_sigma_m", "bearing_sigma_deg", "max_range_m"):
+        for key in (
+            "lat",
+            "lon",
+            "height_m",
+            "scan_period_s",
+            "range_sigma_m",
+            "bearing_sigma_deg",
+            "max_range_m",
+        ):
             assert a[key] == b[key], key
     assert ours["start_utc"] == "2026-10-05T02:00:00.000Z"
 

@@ -79,7 +79,8 @@ class SegmentIndex:
         return cx, cy
 
     def _key(self, cx: IntArray, cy: IntArray) -> IntArray:
-        return np.clip(cy, -1, self.ny) * (self.nx + 2) + np.clip(cx, -1, self.nx)
+        key: IntArray = np.clip(cy, -1, self.ny) * (self.nx + 2) + np.clip(cx, -1, self.nx)
+        return key
 
     def crosses(self, a: FloatArray, b: FloatArray) -> BoolArray:
         """True where segment a[i]–b[i] touches or crosses any edge."""

@@ -125,12 +125,16 @@ def _validate(req: DriftRequest) -> None:
         if value is not None and (value[0] < 0 or value[0] > 60 or not np.isfinite(value[1])):
             raise DriftCannotStart(f"speed,direction {value} out of range (speed 0..60 m/s)")
     if on_land(req.lon, req.lat):
-        raise DriftCannotStart(f"start position {req.lat:.4f}N {req.lon:.4f}E is on land (GSHHG full resolution)")
+        raise DriftCannotStart(
+            f"start position {req.lat:.4f}N {req.lon:.4f}E is on land (GSHHG full resolution)"
+        )
 
 
 def _wind_reader(req: DriftRequest) -> tuple[Any, str]:
     if req.wind_const is not None:
-        return readers.constant_wind(*req.wind_const), f"constant {req.wind_const[0]:g} m/s from {req.wind_const[1]:g}°"
+        return readers.constant_wind(
+            *req.wind_const
+        ), f"constant {req.wind_const[0]:g} m/s from {req.wind_const[1]:g}°"
     assert req.wind_file is not None
     return readers.wind_from_weather_file(req.wind_file, req.lon, req.lat), f"file {req.wind_file.name}"
 
@@ -174,10 +178,15 @@ def run_drift(req: DriftRequest) -> DriftResult:
     t0 = readers.naive_utc(start)
     remaining = req.particles
     for i, (coeffs, share) in enumerate(categories):
-        number = remaining if i == len(categories) - 1 else int(round(req.particles * share))
+        number = remaining if i == len(categories) - 1 else round(req.particles * share)
         remaining -= number
         model.seed_elements(
-            lon=req.lon, lat=req.lat, radius=req.seed_radius_m, number=number, time=t0, object_type=coeffs.index
+            lon=req.lon,
+            lat=req.lat,
+            radius=req.seed_radius_m,
+            number=number,
+            time=t0,
+            object_type=coeffs.index,
         )
     try:
         model.run(

@@ -78,7 +78,12 @@ class TidalStreamReader(ContinuousReader):  # type: ignore[misc]
         super().__init__()
 
     def get_variables(
-        self, requestedVariables: Sequence[str], time: datetime | None = None, x: Any = None, y: Any = None, z: Any = None
+        self,
+        requestedVariables: Sequence[str],
+        time: datetime | None = None,
+        x: Any = None,
+        y: Any = None,
+        z: Any = None,
     ) -> dict[str, Any]:
         assert time is not None
         east, north = self.stream.velocity_ms(time.replace(tzinfo=UTC))
@@ -93,7 +98,11 @@ class WindSeriesReader(ContinuousReader):  # type: ignore[misc]
     """A spatially uniform wind varying in time (linear in time between samples), e.g. a point forecast."""
 
     def __init__(
-        self, times: Sequence[datetime], x_wind: npt.ArrayLike, y_wind: npt.ArrayLike, name: str = "wind_series"
+        self,
+        times: Sequence[datetime],
+        x_wind: npt.ArrayLike,
+        y_wind: npt.ArrayLike,
+        name: str = "wind_series",
     ) -> None:
         if len(times) == 0:
             raise ConfigError("wind series is empty")
@@ -112,7 +121,12 @@ class WindSeriesReader(ContinuousReader):  # type: ignore[misc]
         super().__init__()
 
     def get_variables(
-        self, requestedVariables: Sequence[str], time: datetime | None = None, x: Any = None, y: Any = None, z: Any = None
+        self,
+        requestedVariables: Sequence[str],
+        time: datetime | None = None,
+        x: Any = None,
+        y: Any = None,
+        z: Any = None,
     ) -> dict[str, Any]:
         assert time is not None
         h = hours_since_epoch(time)
@@ -160,19 +174,24 @@ def wind_from_weather_file(path: Path, lon: float, lat: float) -> Any:
     speed = frame["wind_speed_kt"].to_numpy(dtype=float) * 1852.0 / 3600.0
     rad = np.deg2rad(frame["wind_from_deg"].to_numpy(dtype=float))
     times = [t.to_pydatetime() for t in frame["time"]]
-    return WindSeriesReader(times, -speed * np.sin(rad), -speed * np.cos(rad), name=f"wind series {path.name}")
+    return WindSeriesReader(
+        times, -speed * np.sin(rad), -speed * np.cos(rad), name=f"wind series {path.name}"
+    )
 
 
 def check_covers(reader: Any, lon: float, lat: float, start: datetime, end: datetime, what: str) -> None:
     """Refuse a run that ``reader`` cannot serve at (lon, lat) from ``start`` to ``end``."""
     start, end = naive_utc(start), naive_utc(end)
-    if reader.start_time is not None and not getattr(reader, "always_valid", False):
-        if start < reader.start_time or end > reader.end_time:
-            raise TemporalNotCovered(
-                f"{what} ({reader.name}) covers {reader.start_time:%Y-%m-%dT%H:%MZ}.."
-                f"{reader.end_time:%Y-%m-%dT%H:%MZ}, the drift needs {start:%Y-%m-%dT%H:%MZ}..{end:%Y-%m-%dT%H:%MZ}"
-            )
+    timed = reader.start_time is not None and not getattr(reader, "always_valid", False)
+    if timed and (start < reader.start_time or end > reader.end_time):
+        raise TemporalNotCovered(
+            f"{what} ({reader.name}) covers {reader.start_time:%Y-%m-%dT%H:%MZ}.."
+            f"{reader.end_time:%Y-%m-%dT%H:%MZ}, the drift needs "
+            f"{start:%Y-%m-%dT%H:%MZ}..{end:%Y-%m-%dT%H:%MZ}"
+        )
     covered = reader.covers_positions(np.array([lon]), np.array([lat]))
     indices = covered[0] if isinstance(covered, tuple) else covered
     if len(np.atleast_1d(indices)) == 0:
-        raise SpatialNotCovered(f"{what} ({reader.name}) does not cover the start position {lat:.4f}N {lon:.4f}E")
+        raise SpatialNotCovered(
+            f"{what} ({reader.name}) does not cover the start position {lat:.4f}N {lon:.4f}E"
+        )

@@ -50,7 +50,7 @@ def position_line(
         "lon": round(lon, 6),
         "speed": round(min(sog_kn, 102.2), 1),
         "course": cog,
-        "heading": int(round(cog)) % 360,
+        "heading": round(cog) % 360,
         "second": unix_s % 60,
         "turn": -128,
     }

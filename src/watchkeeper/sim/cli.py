@@ -27,10 +27,14 @@ def generate(
     small_boats: Annotated[
         int | None, typer.Option("--small-boats", min=0, help="Small boats among them (default 30%).")
     ] = None,
-    clutter: Annotated[float, typer.Option("--clutter", min=0.0, help="Mean clutter plots per scan per radar.")] = 20.0,
+    clutter: Annotated[
+        float, typer.Option("--clutter", min=0.0, help="Mean clutter plots per scan per radar.")
+    ] = 20.0,
     duration: Annotated[float, typer.Option("--duration", min=2.5, help="Seconds of event time.")] = 120.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the numpy generators.")] = 1,
-    start: Annotated[str, typer.Option("--start", help="Start, ISO 8601 UTC, whole second.")] = DEMO_START.isoformat(),
+    start: Annotated[
+        str, typer.Option("--start", help="Start, ISO 8601 UTC, whole second.")
+    ] = DEMO_START.isoformat(),
     land: Annotated[
         Path | None, typer.Option("--land", help="Land polygons GeoJSON (default: the packaged land layer).")
     ] = None,
@@ -47,7 +51,8 @@ def generate(
     )
     err.print(
         f"[bold yellow]SIMULATED[/] scenario: {mix.small_boats} small boats, {mix.ships} ships, "
-        f"{mix.ferries} ferries, {mix.fishing} fishing; {duration:g} s; clutter {clutter:g}/scan/radar; seed {seed}"
+        f"{mix.ferries} ferries, {mix.fishing} fishing; {duration:g} s; "
+        f"clutter {clutter:g}/scan/radar; seed {seed}"
     )
     t0 = time.perf_counter()
     with Progress(
@@ -58,9 +63,12 @@ def generate(
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        counts = write_scenario(outdir, config, land=LandMask.from_file(land) if land else None, progress=tick)
+        counts = write_scenario(
+            outdir, config, land=LandMask.from_file(land) if land else None, progress=tick
+        )
     err.print(
-        f"wrote {outdir}: {counts['plots']} plots, {counts['ais_lines']} AIS lines, {counts['truth_rows']} truth rows "
+        f"wrote {outdir}: {counts['plots']} plots, {counts['ais_lines']} AIS lines, "
+        f"{counts['truth_rows']} truth rows "
         f"in {time.perf_counter() - t0:.1f} s (SIMULATED data)"
     )
 

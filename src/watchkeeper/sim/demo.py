@@ -19,7 +19,9 @@ from watchkeeper.sim.targets import Mix
 from watchkeeper.sim.world import LandMask
 
 DEMO_START = datetime(2026, 10, 5, 2, 0, 0, tzinfo=UTC)
-DEMO_MIX = Mix(small_boats=10, ships=25, ferries=4, fishing=5, stop_frac=0.2, at_sea_frac=0.0, launch_window_s=1500.0)
+DEMO_MIX = Mix(
+    small_boats=10, ships=25, ferries=4, fishing=5, stop_frac=0.2, at_sea_frac=0.0, launch_window_s=1500.0
+)
 DEMO_CLUTTER_PER_SCAN = 8.0
 """Clutter plots per scan per radar in the demo: enough to see that radar is noisy, not a snowstorm."""
 
@@ -29,7 +31,9 @@ def _format_times(start: datetime, ms: np.ndarray) -> list[str]:
     return [s + "Z" for s in np.datetime_as_string(base + ms.astype("timedelta64[ms]"), unit="ms")]
 
 
-def frame_events(frame: Frame, start: datetime, sensor_ids: tuple[str, ...]) -> list[tuple[int, int, str, bytes]]:
+def frame_events(
+    frame: Frame, start: datetime, sensor_ids: tuple[str, ...]
+) -> list[tuple[int, int, str, bytes]]:
     """A frame's events as (time ms, tie-break, kind, payload), sorted; AIS before radar on ties."""
     events: list[tuple[int, int, str, bytes]] = [(t, 0, "ais", line.encode("ascii")) for t, line in frame.ais]
     for r, plots in enumerate(frame.plots):

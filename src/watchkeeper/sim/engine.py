@@ -100,15 +100,16 @@ class Simulation:
             t0 = k * FRAME_S
             truth = self._truth()
             plots = tuple(
-                scan(self._radar, r, self.fleet, t0, self.config.clutter_per_scan, self.land) for r in self.radars
+                scan(self._radar, r, self.fleet, t0, self.config.clutter_per_scan, self.land)
+                for r in self.radars
             )
             lines: list[tuple[int, str]] = []
-            for j in range(int(round(FRAME_S / STEP_S))):
+            for j in range(round(FRAME_S / STEP_S)):
                 t = t0 + j * STEP_S
                 if float(t).is_integer():
                     lines.extend(self._ais_due(int(t)))
                 advance(self._motion, self.fleet, t, self.land)
-            yield Frame(int(round(t0 * 1000)), truth, plots, lines)
+            yield Frame(round(t0 * 1000), truth, plots, lines)
 
     def _truth(self) -> Truth:
         f = self.fleet
@@ -141,7 +142,13 @@ class Simulation:
                 continue
             status = ais.NAV_FISHING if f.kind[i] == Kind.FISHING else ais.NAV_UNDER_WAY
             line = ais.position_line(
-                unix, identity.mmsi, float(lat[n]), float(lon[n]), float(f.sog_kn[i]), float(f.cog_deg[i]), status
+                unix,
+                identity.mmsi,
+                float(lat[n]),
+                float(lon[n]),
+                float(f.sog_kn[i]),
+                float(f.cog_deg[i]),
+                status,
             )
             out.append((t_s * 1000, line))
             f.ais_due_s[i] = t_s + ais.POSITION_PERIOD_S

@@ -137,4 +137,3 @@ def write_scenario(
                 progress(k + 1, total)
     (outdir / "sensors.json").write_text(json.dumps(sensors_json(sim), indent=2) + "\n", encoding="ascii")
     return counts
-

@@ -108,9 +108,7 @@ class Fleet:
         return f"T{int(self.serial[slot]):04d}"
 
 
-def _lane_position(
-    along_m: FloatArray, cross_m: FloatArray
-) -> tuple[FloatArray, FloatArray]:
+def _lane_position(along_m: FloatArray, cross_m: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Lon/lat from TSS-axis coordinates (along 057°, cross positive toward 147°)."""
     n = along_m.shape
     lon0, lat0 = np.full(n, world.TSS_AXIS_LON), np.full(n, world.TSS_AXIS_LAT)
@@ -126,7 +124,9 @@ def along_axis(lon: FloatArray, lat: FloatArray) -> FloatArray:
     return np.asarray(dist * np.cos(np.radians(az - world.TSS_AXIS_DEG)), dtype=float)
 
 
-def _ship_start(rng: np.random.Generator, northbound: BoolArray, along: FloatArray) -> tuple[FloatArray, FloatArray]:
+def _ship_start(
+    rng: np.random.Generator, northbound: BoolArray, along: FloatArray
+) -> tuple[FloatArray, FloatArray]:
     cross = np.where(northbound, 1.0, -1.0) * world.TSS_LANE_OFFSET_M + rng.uniform(
         -world.TSS_LANE_HALF_WIDTH_M, world.TSS_LANE_HALF_WIDTH_M, northbound.shape
     )
@@ -186,7 +186,9 @@ def make_fleet(
     """Place every target at t = 0 (slots: small boats, ships, ferries, fishing)."""
     n = mix.total
     k, s, fe, fi = mix.small_boats, mix.ships, mix.ferries, mix.fishing
-    kind = np.repeat(np.array([Kind.SMALL_BOAT, Kind.SHIP, Kind.FERRY, Kind.FISHING], dtype=np.int64), [k, s, fe, fi])
+    kind = np.repeat(
+        np.array([Kind.SMALL_BOAT, Kind.SHIP, Kind.FERRY, Kind.FISHING], dtype=np.int64), [k, s, fe, fi]
+    )
     z = np.zeros(n)
     fleet = Fleet(
         kind=kind, serial=np.arange(n, dtype=np.int64), lat=z.copy(), lon=z.copy(), sog_kn=z.copy(),
@@ -236,7 +238,10 @@ def make_fleet(
     fleet.lane_dir[fr] = np.where(to_calais, 1, -1)  # +1 toward Calais
     route_az, route_m = world.inverse(dover_lon, dover_lat, np.array([calais_lon]), np.array([calais_lat]))
     flon, flat = world.forward(
-        np.full(fe, dover_lon), np.full(fe, dover_lat), np.full(fe, route_az[0]), rng.uniform(0.05, 0.95, fe) * route_m[0]
+        np.full(fe, dover_lon),
+        np.full(fe, dover_lat),
+        np.full(fe, route_az[0]),
+        rng.uniform(0.05, 0.95, fe) * route_m[0],
     )
     fleet.lon[fr], fleet.lat[fr] = flon, flat
     fleet.cruise_kn[fr] = rng.uniform(17.0, 21.0, fe)
@@ -309,7 +314,9 @@ def advance(rng: np.random.Generator, fleet: Fleet, t_s: float, land: LandMask) 
     ships = fleet.kind == Kind.SHIP
     fleet.wander_deg = np.where(ships, 0.9 * fleet.wander_deg + 0.4 * u, fleet.wander_deg)
     if under_way.any():
-        to_dest, dist = world.inverse(fleet.lon[under_way], fleet.lat[under_way], fleet.dest_lon[under_way], fleet.dest_lat[under_way])
+        to_dest, dist = world.inverse(
+            fleet.lon[under_way], fleet.lat[under_way], fleet.dest_lon[under_way], fleet.dest_lat[under_way]
+        )
         fleet.cog_deg[under_way] = np.mod(to_dest + fleet.wander_deg[under_way], 360.0)
         fleet.sog_kn[under_way] = fleet.cruise_kn[under_way]
         idx = np.flatnonzero(under_way)[dist < ARRIVE_M]
@@ -317,7 +324,9 @@ def advance(rng: np.random.Generator, fleet: Fleet, t_s: float, land: LandMask) 
         fleet.launch_s[idx] = np.inf
     fleet.cog_deg[drifting] = np.mod(fleet.drift_deg[drifting] + fleet.wander_deg[drifting], 360.0)
     fleet.sog_kn[drifting] = fleet.drift_kn[drifting]
-    fleet.cog_deg[ships] = np.mod(np.where(fleet.lane_dir[ships] > 0, 0.0, 180.0) + world.TSS_AXIS_DEG + fleet.wander_deg[ships], 360.0)
+    fleet.cog_deg[ships] = np.mod(
+        np.where(fleet.lane_dir[ships] > 0, 0.0, 180.0) + world.TSS_AXIS_DEG + fleet.wander_deg[ships], 360.0
+    )
     fish = fleet.kind == Kind.FISHING
     fleet.cog_deg[fish] = np.mod(fleet.cog_deg[fish] + 6.0 * u[fish], 360.0)
     _steer_ferries(fleet)

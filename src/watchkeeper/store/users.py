@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from watchkeeper.core.marking import Marking
 from watchkeeper.store.models import User
 
 MIN_PASSWORD_LENGTH = 12
@@ -33,12 +34,8 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class Clearance(StrEnum):
-    """Releasability a user may see, widest first: UK-ONLY sees UK-FR and PUBLIC records too."""
-
-    UK_ONLY = "UK-ONLY"
-    UK_FR = "UK-FR"
-    PUBLIC = "PUBLIC"
+# A user's clearance is the most restrictive marking they may see (``core.marking``).
+Clearance = Marking
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,14 +4,12 @@ An AIS position report is a cooperative, clutter-free measurement of position (�
 plus the time-stamp quantisation of the tag block's whole seconds along the velocity) and of velocity
 (SOG/COG). The tracker binds an MMSI to the track that its reports update; a confirmed track without a
 bound MMSI — or whose MMSI has been silent for ``stale_s`` — is *dark*.
-Until ``watchkeeper.ingest.ais.decoder`` exists, ``read_ais_file`` decodes single-sentence position
-reports with pyais directly (a stop-gap; the ingest decoder owns rejects and multipart assembly).
+``read_ais_file`` reads a scenario's NMEA file through the ingest decoder (``ingest.ais.decoder``).
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,8 +17,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from watchkeeper.core.types import AisReport, TimeSource
+from watchkeeper.core.types import AisReport
 from watchkeeper.geo.frames import to_utm
+from watchkeeper.ingest.ais.decoder import AisDecoder
 from watchkeeper.tracking.models import FloatArray
 
 KNOT_MPS = 1852.0 / 3600.0
@@ -63,7 +62,11 @@ def ais_arrays(reports: Sequence[AisReport], epoch: datetime) -> AisBatch:
     x, y = to_utm(lon, lat) if n else (np.zeros(0), np.zeros(0))
     gamma = (lon - 3.0) * np.sin(np.radians(lat))  # true = grid + γ (measurement.grid_to_true_deg)
     grid = np.radians(cog - gamma)
-    vel = np.column_stack([sog * KNOT_MPS * np.sin(grid), sog * KNOT_MPS * np.cos(grid)]) if n else np.zeros((0, 2))
+    vel = (
+        np.column_stack([sog * KNOT_MPS * np.sin(grid), sog * KNOT_MPS * np.cos(grid)])
+        if n
+        else np.zeros((0, 2))
+    )
     mmsi = np.array([r.mmsi for r in rep], dtype=np.int64)
     return AisBatch(t, np.column_stack([x, y]) if n else np.zeros((0, 2)), vel, mmsi)
 
@@ -73,65 +76,18 @@ def measurement_covariance(batch: AisBatch, config: AisConfig) -> FloatArray:
     n = len(batch)
     r = np.zeros((n, 4, 4))
     v = np.nan_to_num(batch.vel)
-    r[:, :2, :2] = config.position_sigma_m**2 * np.eye(2) + config.time_sigma_s**2 * v[:, :, None] * v[:, None, :]
+    r[:, :2, :2] = (
+        config.position_sigma_m**2 * np.eye(2) + config.time_sigma_s**2 * v[:, :, None] * v[:, None, :]
+    )
     speed = np.hypot(v[:, 0], v[:, 1])
     u = np.where(speed[:, None] > 0.05, v / np.maximum(speed, 1e-9)[:, None], np.array([0.0, 1.0]))
     c = np.column_stack([u[:, 1], -u[:, 0]])
     s_along = (config.sog_sigma_kn * KNOT_MPS) ** 2
     s_cross = (np.maximum(speed, 0.5) * np.radians(config.cog_sigma_deg)) ** 2
-    r[:, 2:, 2:] = s_along * u[:, :, None] * u[:, None, :] + s_cross[:, None, None] * c[:, :, None] * c[:, None, :]
+    r[:, 2:, 2:] = (
+        s_along * u[:, :, None] * u[:, None, :] + s_cross[:, None, None] * c[:, :, None] * c[:, None, :]
+    )
     return r
-
-
-def _decoder_available() -> bool:
-    try:
-        importlib.import_module("watchkeeper.ingest.ais.decoder")
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
-def _decode_with_pyais(lines: Iterable[bytes], source: str) -> list[AisReport]:
-    """Stop-gap decoder: tag-block time ``c:`` + single-sentence position reports (types 1–3, 18)."""
-    from pyais import decode
-
-    out: list[AisReport] = []
-    for raw in lines:
-        line = raw.strip()
-        if not line:
-            continue
-        event_time: datetime | None = None
-        if line.startswith(b"\\"):
-            tag, _sep, line = line[1:].partition(b"\\")
-            for part in tag.split(b"*")[0].split(b","):
-                if part.startswith(b"c:"):
-                    event_time = datetime.fromtimestamp(int(part[2:]), UTC)
-        if event_time is None:
-            continue
-        try:
-            msg = decode(line).asdict()
-        except Exception:  # noqa: BLE001 - malformed lines are the ingest decoder's business
-            continue
-        if msg.get("msg_type") not in (1, 2, 3, 18):
-            continue
-        lat, lon = msg.get("lat"), msg.get("lon")
-        if lat is None or lon is None or abs(lat) > 90 or abs(lon) > 180:
-            continue
-        sog, cog = msg.get("speed"), msg.get("course")
-        out.append(
-            AisReport(
-                mmsi=int(msg["mmsi"]),
-                msg_type=int(msg["msg_type"]),
-                event_time=event_time,
-                time_source=TimeSource.TAG_BLOCK,
-                source=source,
-                lat=float(lat),
-                lon=float(lon),
-                sog_kn=None if sog is None or sog >= 102.2 else float(sog),
-                cog_deg=None if cog is None or cog >= 360.0 else float(cog),
-            )
-        )
-    return out
 
 
 def read_ais_file(path: Path | str) -> list[AisReport]:
@@ -142,14 +98,8 @@ def read_ais_file(path: Path | str) -> list[AisReport]:
         return []
     with path.open("rb") as fh:
         lines = fh.readlines()
-    if _decoder_available():
-        decoder_mod = importlib.import_module("watchkeeper.ingest.ais.decoder")
-        decoder = decoder_mod.AisDecoder(source)
-        recv = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        reports: list[AisReport] = []
-        for i, line in enumerate(lines, start=1):
-            reports.extend(decoder.feed(line, i, recv).reports)
-        final = decoder.finish()
-        reports.extend(getattr(final, "reports", []) or [])
-        return [r for r in reports if r.has_position]
-    return _decode_with_pyais(lines, source)
+    decoder = AisDecoder(source)
+    recv = datetime.fromtimestamp(path.stat().st_mtime, UTC)  # only for lines without a time of their own
+    result = decoder.feed_many(list(enumerate(lines, start=1)), recv)
+    result.extend(decoder.finish())
+    return [r for r in result.reports if r.has_position]

@@ -20,7 +20,9 @@ from watchkeeper.tracking.gating import IntArray
 from watchkeeper.tracking.models import FloatArray
 
 
-def gnn(ti: IntArray, mj: IntArray, cost: FloatArray, n_tracks: int, n_meas: int) -> tuple[IntArray, IntArray]:
+def gnn(
+    ti: IntArray, mj: IntArray, cost: FloatArray, n_tracks: int, n_meas: int
+) -> tuple[IntArray, IntArray]:
     """Optimal assignment over gated pairs with costs relative to "leave both unassigned" (= 0).
 
     Only pairs with negative cost can be chosen. Returns (track indices, measurement indices) assigned.

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from watchkeeper.tracking.models import FloatArray, ImmModels, mode_transition, process_noise, transition_matrices
+from watchkeeper.tracking.models import (
+    FloatArray,
+    ImmModels,
+    mode_transition,
+    process_noise,
+    transition_matrices,
+)
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -73,9 +79,7 @@ def mahalanobis2(nu: FloatArray, s: FloatArray) -> tuple[FloatArray, FloatArray]
     return d2, np.log(det)
 
 
-def update(
-    pred: ImmPrediction, z: FloatArray, r: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+def update(pred: ImmPrediction, z: FloatArray, r: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """IMM update with linear measurements of the first ``d`` state components.
 
     Returns the updated mode states (K, M, 4), covariances (K, M, 4, 4) and mode probabilities (K, M).

@@ -21,7 +21,9 @@ IntArray = npt.NDArray[np.int64]
 CHI2_2DOF_999 = 13.816
 
 
-def coarse_pairs(track_xy: FloatArray, track_radius: FloatArray, meas_xy: FloatArray) -> tuple[IntArray, IntArray]:
+def coarse_pairs(
+    track_xy: FloatArray, track_radius: FloatArray, meas_xy: FloatArray
+) -> tuple[IntArray, IntArray]:
     """All (track, measurement) index pairs closer than each track's radius (metres)."""
     if track_xy.shape[0] == 0 or meas_xy.shape[0] == 0:
         empty = np.zeros(0, dtype=np.int64)

@@ -14,6 +14,7 @@ counted per radar, so a boat in the overlap of both radars earns two per 2.5 s.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -73,9 +74,10 @@ class TrackTable:
     def __len__(self) -> int:
         return int(self.uid.shape[0])
 
-    _ROW_FIELDS = (
-        "uid x p mu xc pc t created last_update last_hit hits opportunities misses_in_row confirmed mmsi last_ais"
-    ).split()
+    _ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "uid", "x", "p", "mu", "xc", "pc", "t", "created", "last_update", "last_hit",
+        "hits", "opportunities", "misses_in_row", "confirmed", "mmsi", "last_ais",
+    )  # fmt: skip
 
     def append(
         self,
@@ -164,5 +166,3 @@ def end_of_revolution(
     drop |= (rev_end - table.last_update) > config.max_coast_s
     if drop.any():
         table.keep(~drop)
-
-

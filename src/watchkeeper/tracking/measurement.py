@@ -53,7 +53,9 @@ class RadarModel:
     @classmethod
     def from_site(cls, site: RadarSite, index: int, polar_frame: str = "grid") -> RadarModel:
         x, y = to_utm(site.lon, site.lat)
-        lon2, lat2, _ = GEOD.fwd([site.lon, site.lon], [site.lat, site.lat], [0.0, 90.0], [10_000.0, 10_000.0])
+        lon2, lat2, _ = GEOD.fwd(
+            [site.lon, site.lon], [site.lat, site.lat], [0.0, 90.0], [10_000.0, 10_000.0]
+        )
         x2, y2 = to_utm(np.asarray(lon2), np.asarray(lat2))
         north = np.arctan2(x2[0] - x, y2[0] - y)
         scale = float(np.hypot(x2[1] - x, y2[1] - y) / 10_000.0)
@@ -105,7 +107,10 @@ class RadarModel:
         uc = np.column_stack([np.cos(beta), -np.sin(beta)])  # unit cross-range direction
         sr2 = (self.range_sigma_m * (self.scale_factor if self.polar_frame == "geodetic" else 1.0)) ** 2
         sc2 = (rng * self.bearing_sigma_rad) ** 2
-        return sr2 * ur[:, :, None] * ur[:, None, :] + sc2[:, None, None] * uc[:, :, None] * uc[:, None, :]
+        cov: FloatArray = (
+            sr2 * ur[:, :, None] * ur[:, None, :] + sc2[:, None, None] * uc[:, :, None] * uc[:, None, :]
+        )
+        return cov
 
     def to_grid_polar(self, xy: FloatArray) -> tuple[FloatArray, FloatArray]:
         """UTM positions to (grid range m, grid bearing rad clockwise from grid north) about the site."""

@@ -70,7 +70,9 @@ def run_scenario(
     sensors = inputs.sensors
     tracker = Tracker(radar_models(sensors.radars), sensors.start_utc, config)
     period = min(r.scan_period_s for r in sensors.radars)
-    last = max(float(inputs.plot_time[-1]) if inputs.plot_time.size else 0.0, float(inputs.ais.time.max(initial=0.0)))
+    last = max(
+        float(inputs.plot_time[-1]) if inputs.plot_time.size else 0.0, float(inputs.ais.time.max(initial=0.0))
+    )
     n_scans = int(np.floor(last / period)) + 1
     p_cuts = np.searchsorted(inputs.plot_time, np.arange(n_scans + 1) * period, side="left")
     a_cuts = np.searchsorted(inputs.ais.time, np.arange(n_scans + 1) * period, side="left")
@@ -80,7 +82,12 @@ def run_scenario(
         sl = slice(p0, p_cuts[k])
         ais = inputs.ais.subset(np.arange(a0, a_cuts[k]))
         out = tracker.step_arrays(
-            k * period, inputs.plot_time[sl], inputs.plot_sensor[sl], inputs.range_m[sl], inputs.bearing_deg[sl], ais
+            k * period,
+            inputs.plot_time[sl],
+            inputs.plot_sensor[sl],
+            inputs.range_m[sl],
+            inputs.bearing_deg[sl],
+            ais,
         )
         if on_scan is not None:
             on_scan(k, n_scans + 1)

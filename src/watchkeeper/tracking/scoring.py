@@ -64,7 +64,9 @@ class EstimateScan:
     xy: FloatArray
 
 
-def gospa(truth_xy: FloatArray, est_xy: FloatArray, c: float = 500.0, p: float = 1.0) -> tuple[float, list[tuple[int, int]]]:
+def gospa(
+    truth_xy: FloatArray, est_xy: FloatArray, c: float = 500.0, p: float = 1.0
+) -> tuple[float, list[tuple[int, int]]]:
     """GOSPA (alpha = 2) and the assigned (truth, estimate) pairs closer than ``c``."""
     m, n = truth_xy.shape[0], est_xy.shape[0]
     if m == 0 or n == 0:

@@ -10,6 +10,7 @@ revolution, so it has at most one plot per batch and the batch is a valid assign
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,7 +22,7 @@ from watchkeeper.core.types import AisReport, Plot
 from watchkeeper.geo.frames import to_wgs84
 from watchkeeper.tracking.ais_fusion import KNOT_MPS, AisBatch, AisConfig, ais_arrays, measurement_covariance
 from watchkeeper.tracking.association import gnn
-from watchkeeper.tracking.filters import ImmPrediction, LOG_2PI, mahalanobis2, predict, update
+from watchkeeper.tracking.filters import LOG_2PI, ImmPrediction, mahalanobis2, predict, update
 from watchkeeper.tracking.gating import CHI2_2DOF_999, coarse_pairs, coarse_radius
 from watchkeeper.tracking.management import ManagementConfig, TrackTable, end_of_revolution
 from watchkeeper.tracking.measurement import RadarModel, grid_to_true_deg
@@ -63,7 +64,9 @@ class TrackOutput:
 class Tracker:
     """Multi-sensor multi-target tracker over a fixed set of radars plus AIS (see module docstring)."""
 
-    def __init__(self, radars: Sequence[RadarModel], epoch: datetime, config: TrackerConfig | None = None) -> None:
+    def __init__(
+        self, radars: Sequence[RadarModel], epoch: datetime, config: TrackerConfig | None = None
+    ) -> None:
         self.radars = tuple(radars)
         self.epoch = epoch
         self.config = config or TrackerConfig()
@@ -87,7 +90,12 @@ class Tracker:
         rng = np.array([p.range_m for p in plots], dtype=float)
         brg = np.array([p.bearing_deg for p in plots], dtype=float)
         return self.step_arrays(
-            self.seconds(scan_time), t[known], sensor[known], rng[known], brg[known], ais_arrays(ais, self.epoch)
+            self.seconds(scan_time),
+            t[known],
+            sensor[known],
+            rng[known],
+            brg[known],
+            ais_arrays(ais, self.epoch),
         )
 
     def step_arrays(
@@ -134,7 +142,7 @@ class Tracker:
             return self.output(scan_time)
         cuts = np.flatnonzero(np.r_[True, (win_o[1:] != win_o[:-1]) | (src_o[1:] != src_o[:-1]), True])
         n_plots = plot_time.shape[0]
-        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        for a, b in itertools.pairwise(cuts):
             idx = order[a:b]
             window_start = float(win_o[a]) * self._window
             self._score_revolutions(window_start)
@@ -203,7 +211,9 @@ class Tracker:
         tab = self.tracks
         return predict(tab.x[ti], tab.p[ti], tab.mu[ti], t_meas - tab.t[ti], self.config.models)
 
-    def _apply(self, pred: ImmPrediction, sel: IntArray, rows: IntArray, z: FloatArray, r: FloatArray, t: FloatArray) -> None:
+    def _apply(
+        self, pred: ImmPrediction, sel: IntArray, rows: IntArray, z: FloatArray, r: FloatArray, t: FloatArray
+    ) -> None:
         sub = ImmPrediction(pred.x[sel], pred.p[sel], pred.c[sel], pred.x_comb[sel], pred.p_comb[sel])
         x, p, mu = update(sub, z, r)
         self.tracks.set_state(rows, x, p, mu, t)
@@ -225,7 +235,13 @@ class Tracker:
                 gated = d2 < cfg.gate
                 near_confirmed[mj[gated & tab.confirmed[ti]]] = True
                 clutter = self.radars[sensor].clutter_density_per_m2 + cfg.new_target_density_per_m2
-                cost = d2 + logdet + 2.0 * LOG_2PI + 2.0 * np.log(clutter) - 2.0 * np.log(cfg.detection_probability)
+                cost = (
+                    d2
+                    + logdet
+                    + 2.0 * LOG_2PI
+                    + 2.0 * np.log(clutter)
+                    - 2.0 * np.log(cfg.detection_probability)
+                )
                 cost = np.where(gated, np.minimum(cost, -1e-6), np.inf)
                 ta, ma = gnn(ti, mj, cost, len(tab), n_meas)
                 if ta.size:
@@ -263,7 +279,11 @@ class Tracker:
             sorted_mmsi = tab.mmsi[bound][order]
             pos = np.searchsorted(sorted_mmsi, batch.mmsi)
             pos_c = np.minimum(pos, max(sorted_mmsi.size - 1, 0))
-            found = (sorted_mmsi.size > 0) & (sorted_mmsi[pos_c] == batch.mmsi) if sorted_mmsi.size else np.zeros(n, bool)
+            found = (
+                (sorted_mmsi.size > 0) & (sorted_mmsi[pos_c] == batch.mmsi)
+                if sorted_mmsi.size
+                else np.zeros(n, bool)
+            )
             if sorted_mmsi.size:
                 row_of[found] = bound[order[pos_c[found]]]
             # A bound report far outside its track's gate means the binding went wrong: release it.

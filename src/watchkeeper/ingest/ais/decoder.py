@@ -77,7 +77,9 @@ class AisDecoder:
         self._gatehouse: datetime | None = None
 
     # -- public -------------------------------------------------------------------------------
-    def feed(self, line: bytes, line_no: int, receive_time: datetime, log_seq: int | None = None) -> FeedResult:
+    def feed(
+        self, line: bytes, line_no: int, receive_time: datetime, log_seq: int | None = None
+    ) -> FeedResult:
         """Decode one raw line (its line end, if any, included or not)."""
         out = FeedResult()
         self._feed(line, line_no, receive_time, log_seq, out)
@@ -101,7 +103,9 @@ class AisDecoder:
         """End of the source: multi-part messages still waiting for fragments are rejected."""
         out = FeedResult()
         for group in self._pending.values():
-            self._reject_group(group, RejectReason.INCOMPLETE_MULTIPART, "source ended before the last fragment", out)
+            self._reject_group(
+                group, RejectReason.INCOMPLETE_MULTIPART, "source ended before the last fragment", out
+            )
         self._pending.clear()
         self._gatehouse = None
         return out
@@ -122,7 +126,9 @@ class AisDecoder:
         for ln in group.lines:
             frag = ln.fragment
             text = f"fragment {frag.number}/{frag.count} ({n} held): {detail}"
-            out.rejects.append(Reject(self.source, ln.line_no, reason, text, ln.raw, ln.receive_time, ln.log_seq))
+            out.rejects.append(
+                Reject(self.source, ln.line_no, reason, text, ln.raw, ln.receive_time, ln.log_seq)
+            )
 
     def _feed(self, raw: bytes, line_no: int, rt: datetime, log_seq: int | None, out: FeedResult) -> None:
         gatehouse, self._gatehouse = self._gatehouse, None  # a $PGHP applies to the very next line
@@ -153,8 +159,10 @@ class AisDecoder:
             self._pending[key] = _Group(frag.count, [line])
             return
         if group is None:
-            err = DecodeError(RejectReason.INCOMPLETE_MULTIPART, f"fragment {frag.number}/{frag.count} without its first")
-            self._reject(line_no, raw, rt, log_seq, err, out)
+            orphan = DecodeError(
+                RejectReason.INCOMPLETE_MULTIPART, f"fragment {frag.number}/{frag.count} without its first"
+            )
+            self._reject(line_no, raw, rt, log_seq, orphan, out)
             return
         if frag.count != group.count or frag.number != len(group.lines) + 1:
             del self._pending[key]
@@ -183,7 +191,11 @@ class AisDecoder:
             try:
                 msg = MSG_CLASS[msg_type].from_vector(bv)
             except Exception as exc:  # pyais on a corrupt payload: never let it escape the loop
-                reason = RejectReason.BAD_FIELD if isinstance(exc, UnknownPartNoException) else RejectReason.MALFORMED
+                reason = (
+                    RejectReason.BAD_FIELD
+                    if isinstance(exc, UnknownPartNoException)
+                    else RejectReason.MALFORMED
+                )
                 raise DecodeError(reason, f"pyais: {type(exc).__name__}: {exc}") from None
             fields = report_fields(msg, msg_type, len(payload) * 6 - fill)
         except DecodeError as err:

@@ -25,7 +25,9 @@ def _sensor_names(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
     doc = json.loads(path.read_text())
-    if not isinstance(doc, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in doc.items()):
+    if not isinstance(doc, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in doc.items()
+    ):
         raise typer.BadParameter('sensor table must be a JSON object {"<SAC>-<SIC>": "site name"}')
     return doc
 

@@ -48,7 +48,9 @@ class AsterixPlotter:
         key = rec.sensor_key or "unknown"
         return self.sensor_names.get(key, key)
 
-    def event_time(self, rec: AsterixRecord, reference: datetime | None) -> tuple[datetime, TimeSource] | None:
+    def event_time(
+        self, rec: AsterixRecord, reference: datetime | None
+    ) -> tuple[datetime, TimeSource] | None:
         tod = rec.time_of_day_s
         if tod is not None:
             return self.resolver.resolve(tod, reference), TimeSource.SENSOR
@@ -56,7 +58,9 @@ class AsterixPlotter:
             return reference, TimeSource.RECEIVE
         return None
 
-    def plot(self, rec: AsterixRecord, reference: datetime | None = None, log_seq: int | None = None) -> Plot | None:
+    def plot(
+        self, rec: AsterixRecord, reference: datetime | None = None, log_seq: int | None = None
+    ) -> Plot | None:
         """The Plot of a target report/track, or ``None`` for service messages and position-less records."""
         if isinstance(rec, Cat048Record):
             return self._cat048(rec, reference, log_seq)

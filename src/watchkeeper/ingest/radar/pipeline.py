@@ -36,8 +36,17 @@ from watchkeeper.ingest.radar.timeofday import TimeOfDayResolver
 Format = Literal["auto", "pcap", "raw", "ast", "gps", "nmea", "csv"]
 FORMATS: tuple[str, ...] = ("auto", "pcap", "raw", "ast", "gps", "nmea", "csv")
 _EXT = {
-    ".pcap": "pcap", ".pcapng": "pcap", ".cap": "pcap", ".gps": "gps", ".ast": "ast", ".raw": "raw",
-    ".bin": "raw", ".nmea": "nmea", ".txt": "nmea", ".log": "nmea", ".csv": "csv",
+    ".pcap": "pcap",
+    ".pcapng": "pcap",
+    ".cap": "pcap",
+    ".gps": "gps",
+    ".ast": "ast",
+    ".raw": "raw",
+    ".bin": "raw",
+    ".nmea": "nmea",
+    ".txt": "nmea",
+    ".log": "nmea",
+    ".csv": "csv",
 }
 
 
@@ -47,7 +56,13 @@ def detect_format(path: Path) -> str:
     if fmt is not None:
         return fmt
     head = path.open("rb").read(4)
-    if head[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d", b"\n\r\r\n"):
+    if head[:4] in (
+        b"\xd4\xc3\xb2\xa1",
+        b"\xa1\xb2\xc3\xd4",
+        b"\x4d\x3c\xb2\xa1",
+        b"\xa1\xb2\x3c\x4d",
+        b"\n\r\r\n",
+    ):
         return "pcap"
     if head[:1] in (b"$", b"!"):
         return "nmea"
@@ -100,7 +115,9 @@ class RadarIngest:
         self.summary = IngestSummary()
 
     # -- shared -------------------------------------------------------------------------------
-    def _reject(self, source: str, line_no: int, exc: DecodeError, raw: bytes, recv: datetime, seq: int) -> None:
+    def _reject(
+        self, source: str, line_no: int, exc: DecodeError, raw: bytes, recv: datetime, seq: int
+    ) -> None:
         self.summary.rejected[exc.reason.value] += 1
         self.ledger.add(Reject(source, line_no, exc.reason, exc.detail, raw, recv, seq))
 
@@ -210,7 +227,9 @@ class RadarIngest:
                 if tuple(h.strip() for h in row) == PLOT_COLUMNS:
                     self.summary.accepted += 1
                     continue
-                self._reject(source, n, DecodeError(RejectReason.MALFORMED, f"header {row!r}"), raw, recv, seq)
+                self._reject(
+                    source, n, DecodeError(RejectReason.MALFORMED, f"header {row!r}"), raw, recv, seq
+                )
                 return
             try:
                 plot = parse_plot_row(row)

@@ -57,11 +57,49 @@ UAP: tuple[tuple[str, ItemSpec] | None, ...] = (
     ("I000", Fixed(1, F("MsgTyp", 8, 1, "Message Type"))),
     ("I020", I020),
     ("I140", Fixed(3, F("ToD", 24, 1, "Time of Day", 1 / 128, unit="s"), name="I010/140")),
-    ("I041", Fixed(8, F("Lat", 64, 33, scale=DEG32, signed=True, unit="deg"), F("Lon", 32, 1, scale=DEG32, signed=True, unit="deg"), name="I010/041")),
-    ("I040", Fixed(4, F("RHO", 32, 17, scale=1.0, unit="m"), F("THETA", 16, 1, scale=DEG16, unit="deg"), name="I010/040")),
-    ("I042", Fixed(4, F("X", 32, 17, scale=1.0, signed=True, unit="m"), F("Y", 16, 1, scale=1.0, signed=True, unit="m"), name="I010/042")),
-    ("I200", Fixed(4, F("GS", 32, 17, "Ground Speed", 2**-14, unit="NM/s"), F("TA", 16, 1, "Track Angle", DEG16, unit="deg"))),
-    ("I202", Fixed(4, F("Vx", 32, 17, scale=0.25, signed=True, unit="m/s"), F("Vy", 16, 1, scale=0.25, signed=True, unit="m/s"))),
+    (
+        "I041",
+        Fixed(
+            8,
+            F("Lat", 64, 33, scale=DEG32, signed=True, unit="deg"),
+            F("Lon", 32, 1, scale=DEG32, signed=True, unit="deg"),
+            name="I010/041",
+        ),
+    ),
+    (
+        "I040",
+        Fixed(
+            4,
+            F("RHO", 32, 17, scale=1.0, unit="m"),
+            F("THETA", 16, 1, scale=DEG16, unit="deg"),
+            name="I010/040",
+        ),
+    ),
+    (
+        "I042",
+        Fixed(
+            4,
+            F("X", 32, 17, scale=1.0, signed=True, unit="m"),
+            F("Y", 16, 1, scale=1.0, signed=True, unit="m"),
+            name="I010/042",
+        ),
+    ),
+    (
+        "I200",
+        Fixed(
+            4,
+            F("GS", 32, 17, "Ground Speed", 2**-14, unit="NM/s"),
+            F("TA", 16, 1, "Track Angle", DEG16, unit="deg"),
+        ),
+    ),
+    (
+        "I202",
+        Fixed(
+            4,
+            F("Vx", 32, 17, scale=0.25, signed=True, unit="m/s"),
+            F("Vy", 16, 1, scale=0.25, signed=True, unit="m/s"),
+        ),
+    ),
     ("I161", Fixed(2, F("TrkNb", 12, 1, "Track number"))),
     ("I170", I170),
     ("I060", Fixed(2, F("V", 16), F("G", 15), F("L", 14), F("Mode3A", 12, 1, kind="octal"))),
@@ -71,13 +109,46 @@ UAP: tuple[tuple[str, ItemSpec] | None, ...] = (
     ("I300", Fixed(1, F("VFI", 8, 1, "Vehicle Fleet Identification"))),
     ("I090", Fixed(2, F("V", 16), F("G", 15), F("FL", 14, 1, "Flight Level", 0.25, True, unit="FL"))),
     ("I091", Fixed(2, F("MHeight", 16, 1, "Measured Height", 6.25, True, unit="ft"))),
-    ("I270", Extended(Fixed(1, F("Length", 8, 2, scale=1.0, unit="m")), Fixed(1, F("Ori", 8, 2, "Orientation", 360 / 128, unit="deg")), Fixed(1, F("Width", 8, 2, scale=1.0, unit="m")), name="I010/270")),
+    (
+        "I270",
+        Extended(
+            Fixed(1, F("Length", 8, 2, scale=1.0, unit="m")),
+            Fixed(1, F("Ori", 8, 2, "Orientation", 360 / 128, unit="deg")),
+            Fixed(1, F("Width", 8, 2, scale=1.0, unit="m")),
+            name="I010/270",
+        ),
+    ),
     ("I550", Fixed(1, F("NOGO", 8, 7), F("OVL", 6), F("TSV", 5), F("DIV", 4), F("TTF", 3))),
     ("I310", Fixed(1, F("TRB", 8), F("MSG", 7, 1))),
-    ("I500", Fixed(4, F("SigmaX", 32, 25, scale=0.25, unit="m"), F("SigmaY", 24, 17, scale=0.25, unit="m"), F("SigmaXY", 16, 1, scale=0.25, signed=True, unit="m2"))),
-    ("I280", Repetitive(Fixed(2, F("DRHO", 16, 9, scale=1.0, signed=True, unit="m"), F("DTHETA", 8, 1, scale=0.15, signed=True, unit="deg")), name="I010/280")),
+    (
+        "I500",
+        Fixed(
+            4,
+            F("SigmaX", 32, 25, scale=0.25, unit="m"),
+            F("SigmaY", 24, 17, scale=0.25, unit="m"),
+            F("SigmaXY", 16, 1, scale=0.25, signed=True, unit="m2"),
+        ),
+    ),
+    (
+        "I280",
+        Repetitive(
+            Fixed(
+                2,
+                F("DRHO", 16, 9, scale=1.0, signed=True, unit="m"),
+                F("DTHETA", 8, 1, scale=0.15, signed=True, unit="deg"),
+            ),
+            name="I010/280",
+        ),
+    ),
     ("I131", Fixed(1, F("PAM", 8, 1, "Amplitude of Primary Plot"))),
-    ("I210", Fixed(2, F("Ax", 16, 9, scale=0.25, signed=True, unit="m/s2"), F("Ay", 8, 1, scale=0.25, signed=True, unit="m/s2"))),
+    (
+        "I210",
+        Fixed(
+            2,
+            F("Ax", 16, 9, scale=0.25, signed=True, unit="m/s2"),
+            F("Ay", 8, 1, scale=0.25, signed=True, unit="m/s2"),
+        ),
+    ),
     None,
     ("RE", Explicit("I010/RE")),
     ("SP", Explicit("I010/SP")),

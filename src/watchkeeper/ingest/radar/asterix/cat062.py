@@ -68,10 +68,25 @@ I380 = Compound(
     ("IAS", Fixed(2, F("IM", 16), F("AS", 15, 1, "Air Speed"))),
     ("TAS", Fixed(2, F("TAS", 16, 1, "True Air Speed", 1.0, unit="kt"))),
     ("SAL", Fixed(2, F("SAS", 16), F("SRC", 15, 14), F("Alt", 13, 1, "Altitude", 25.0, True, unit="ft"))),
-    ("FSS", Fixed(2, F("MV", 16), F("AH", 15), F("AM", 14), F("Alt", 13, 1, "Altitude", 25.0, True, unit="ft"))),
+    (
+        "FSS",
+        Fixed(2, F("MV", 16), F("AH", 15), F("AM", 14), F("Alt", 13, 1, "Altitude", 25.0, True, unit="ft")),
+    ),
     ("TIS", Extended(Fixed(1, F("NAV", 8), F("NVB", 7)))),
     ("TID", Repetitive(_hex(15))),
-    ("COM", Fixed(2, F("COM", 16, 14), F("STAT", 13, 11), F("SSC", 8), F("ARC", 7), F("AIC", 6), F("B1A", 5), F("B1B", 4, 1))),
+    (
+        "COM",
+        Fixed(
+            2,
+            F("COM", 16, 14),
+            F("STAT", 13, 11),
+            F("SSC", 8),
+            F("ARC", 7),
+            F("AIC", 6),
+            F("B1A", 5),
+            F("B1B", 4, 1),
+        ),
+    ),
     ("SAB", _hex(2)),
     ("ACS", _hex(7)),
     ("BVR", Fixed(2, F("BVR", 16, 1, "Barometric Vertical Rate", 6.25, True, unit="ft/min"))),
@@ -83,7 +98,14 @@ I380 = Compound(
     ("VUN", _hex(1)),
     ("MET", _hex(8)),
     ("EMC", Fixed(1, F("ECAT", 8, 1, "Emitter Category"))),
-    ("POS", Fixed(6, F("Lat", 48, 25, scale=180 / 2**23, signed=True, unit="deg"), F("Lon", 24, 1, scale=180 / 2**23, signed=True, unit="deg"))),
+    (
+        "POS",
+        Fixed(
+            6,
+            F("Lat", 48, 25, scale=180 / 2**23, signed=True, unit="deg"),
+            F("Lon", 24, 1, scale=180 / 2**23, signed=True, unit="deg"),
+        ),
+    ),
     ("GAL", Fixed(2, F("GAL", 16, 1, "Geometric Altitude", 6.25, True, unit="ft"))),
     ("PUN", Fixed(1, F("PUN", 4, 1, "Position Uncertainty"))),
     ("MB", mode_s_mb()),
@@ -96,9 +118,24 @@ I390 = Compound(
     *(
         (name, Repetitive(_hex(4)) if name == "TOD" else _hex(n))
         for name, n in (
-            ("TAG", 2), ("CSN", 7), ("IFI", 4), ("FCT", 1), ("TAC", 4), ("WTC", 1), ("DEP", 4),
-            ("DST", 4), ("RDS", 3), ("CFL", 2), ("CTL", 2), ("TOD", 0), ("AST", 6), ("STS", 1),
-            ("STD", 7), ("STA", 7), ("PEM", 2), ("PEC", 7),
+            ("TAG", 2),
+            ("CSN", 7),
+            ("IFI", 4),
+            ("FCT", 1),
+            ("TAC", 4),
+            ("WTC", 1),
+            ("DEP", 4),
+            ("DST", 4),
+            ("RDS", 3),
+            ("CFL", 2),
+            ("CTL", 2),
+            ("TOD", 0),
+            ("AST", 6),
+            ("STS", 1),
+            ("STD", 7),
+            ("STA", 7),
+            ("PEM", 2),
+            ("PEC", 7),
         )
     ),
     name="I062/390",
@@ -106,7 +143,14 @@ I390 = Compound(
 I500 = Compound(
     ("APC", Fixed(4, F("APCX", 32, 17, scale=0.5, unit="m"), F("APCY", 16, 1, scale=0.5, unit="m"))),
     ("COV", Fixed(2, F("COV", 16, 1, scale=0.5, signed=True, unit="m"))),
-    ("APW", Fixed(4, F("APWLat", 32, 17, scale=180 / 2**25, unit="deg"), F("APWLon", 16, 1, scale=180 / 2**25, unit="deg"))),
+    (
+        "APW",
+        Fixed(
+            4,
+            F("APWLat", 32, 17, scale=180 / 2**25, unit="deg"),
+            F("APWLon", 16, 1, scale=180 / 2**25, unit="deg"),
+        ),
+    ),
     ("AGA", Fixed(1, F("AGA", 8, 1, scale=6.25, unit="ft"))),
     ("ABA", Fixed(1, F("ABA", 8, 1, scale=0.25, unit="FL"))),
     ("ATV", Fixed(2, F("ATVX", 16, 9, scale=0.25, unit="m/s"), F("ATVY", 8, 1, scale=0.25, unit="m/s"))),
@@ -115,15 +159,32 @@ I500 = Compound(
     name="I062/500",
 )
 I110 = Compound(
-    ("SUM", _hex(1)), ("PMN", _hex(4)), ("POS", _hex(6)), ("GA", _hex(2)),
-    ("EM1", _hex(2)), ("TOS", _hex(1)), ("XP", _hex(1)),
+    ("SUM", _hex(1)),
+    ("PMN", _hex(4)),
+    ("POS", _hex(6)),
+    ("GA", _hex(2)),
+    ("EM1", _hex(2)),
+    ("TOS", _hex(1)),
+    ("XP", _hex(1)),
     name="I062/110",
 )
 I340 = Compound(
     ("SID", sac_sic()),
-    ("POS", Fixed(4, F("RHO", 32, 17, "Measured distance", NM, unit="NM"), F("THETA", 16, 1, "Measured azimuth", DEG16, unit="deg"))),
+    (
+        "POS",
+        Fixed(
+            4,
+            F("RHO", 32, 17, "Measured distance", NM, unit="NM"),
+            F("THETA", 16, 1, "Measured azimuth", DEG16, unit="deg"),
+        ),
+    ),
     ("HEI", Fixed(2, F("HEIGHT", 16, 1, "Measured 3-D Height", 25.0, True, unit="ft"))),
-    ("MDC", Fixed(2, F("CV", 16), F("CG", 15), F("ModeC", 14, 1, "Last Measured Mode C Code", 0.25, True, unit="FL"))),
+    (
+        "MDC",
+        Fixed(
+            2, F("CV", 16), F("CG", 15), F("ModeC", 14, 1, "Last Measured Mode C Code", 0.25, True, unit="FL")
+        ),
+    ),
     ("MDA", Fixed(2, F("V", 16), F("G", 15), F("L", 14), F("Mode3A", 12, 1, kind="octal"))),
     ("TYP", Fixed(1, F("TYP", 8, 6), F("SIM", 5), F("RAB", 4), F("TST", 3))),
     name="I062/340",
@@ -134,10 +195,38 @@ UAP: tuple[tuple[str, ItemSpec] | None, ...] = (
     None,
     ("I015", Fixed(1, F("SID", 8, 1, "Service Identification"))),
     ("I070", Fixed(3, F("ToT", 24, 1, "Time Of Track Information", 1 / 128, unit="s"))),
-    ("I105", Fixed(8, F("Lat", 64, 33, scale=180 / 2**25, signed=True, unit="deg"), F("Lon", 32, 1, scale=180 / 2**25, signed=True, unit="deg"))),
-    ("I100", Fixed(6, F("X", 48, 25, scale=0.5, signed=True, unit="m"), F("Y", 24, 1, scale=0.5, signed=True, unit="m"))),
-    ("I185", Fixed(4, F("Vx", 32, 17, scale=0.25, signed=True, unit="m/s"), F("Vy", 16, 1, scale=0.25, signed=True, unit="m/s"))),
-    ("I210", Fixed(2, F("Ax", 16, 9, scale=0.25, signed=True, unit="m/s2"), F("Ay", 8, 1, scale=0.25, signed=True, unit="m/s2"))),
+    (
+        "I105",
+        Fixed(
+            8,
+            F("Lat", 64, 33, scale=180 / 2**25, signed=True, unit="deg"),
+            F("Lon", 32, 1, scale=180 / 2**25, signed=True, unit="deg"),
+        ),
+    ),
+    (
+        "I100",
+        Fixed(
+            6,
+            F("X", 48, 25, scale=0.5, signed=True, unit="m"),
+            F("Y", 24, 1, scale=0.5, signed=True, unit="m"),
+        ),
+    ),
+    (
+        "I185",
+        Fixed(
+            4,
+            F("Vx", 32, 17, scale=0.25, signed=True, unit="m/s"),
+            F("Vy", 16, 1, scale=0.25, signed=True, unit="m/s"),
+        ),
+    ),
+    (
+        "I210",
+        Fixed(
+            2,
+            F("Ax", 16, 9, scale=0.25, signed=True, unit="m/s2"),
+            F("Ay", 8, 1, scale=0.25, signed=True, unit="m/s2"),
+        ),
+    ),
     ("I060", Fixed(2, F("V", 16), F("G", 15), F("CH", 14), F("Mode3A", 12, 1, kind="octal"))),
     ("I245", Fixed(7, F("STI", 56, 55), F("TId", 48, 1, kind="icao6"))),
     ("I380", I380),
@@ -148,10 +237,20 @@ UAP: tuple[tuple[str, ItemSpec] | None, ...] = (
     ("I295", I295),
     ("I136", Fixed(2, F("MFL", 16, 1, "Measured Flight Level", 25.0, True, unit="ft"))),
     ("I130", Fixed(2, F("Alt", 16, 1, "Altitude", 6.25, True, unit="ft"))),
-    ("I135", Fixed(2, F("QNH", 16), F("CTBA", 15, 1, "Calculated Track Barometric Alt", 25.0, True, unit="ft"))),
+    (
+        "I135",
+        Fixed(2, F("QNH", 16), F("CTBA", 15, 1, "Calculated Track Barometric Alt", 25.0, True, unit="ft")),
+    ),
     ("I220", Fixed(2, F("RoC", 16, 1, "Rate of Climb/Descent", 6.25, True, unit="ft/min"))),
     ("I390", I390),
-    ("I270", Extended(Fixed(1, F("Len", 8, 2, scale=1.0, unit="m")), Fixed(1, F("ORI", 8, 2, scale=360 / 128, unit="deg")), Fixed(1, F("WIDTH", 8, 2, scale=1.0, unit="m")))),
+    (
+        "I270",
+        Extended(
+            Fixed(1, F("Len", 8, 2, scale=1.0, unit="m")),
+            Fixed(1, F("ORI", 8, 2, scale=360 / 128, unit="deg")),
+            Fixed(1, F("WIDTH", 8, 2, scale=1.0, unit="m")),
+        ),
+    ),
     ("I300", Fixed(1, F("VFI", 8, 1))),
     ("I110", I110),
     ("I120", Fixed(2, F("Mode2", 12, 1, kind="octal"))),

@@ -29,7 +29,16 @@ UAP = (
     ("I015", Fixed(1, F("SID", 8, 1, "Service Identification"))),
     ("I030", Fixed(3, F("ToD", 24, 1, "Time Of Message", 1 / 128, unit="s"))),
     ("I020", Fixed(1, F("BTN", 8, 1, "Batch Number"))),
-    ("I040", Fixed(1, F("NOGO", 8, 7), F("OVL", 6, 6, "Overload"), F("TSV", 5, 5, "Time Source Status"), F("PSS", 4, 3, "Processing System Status"))),
+    (
+        "I040",
+        Fixed(
+            1,
+            F("NOGO", 8, 7),
+            F("OVL", 6, 6, "Overload"),
+            F("TSV", 5, 5, "Time Source Status"),
+            F("PSS", 4, 3, "Processing System Status"),
+        ),
+    ),
     ("I050", Fixed(1, F("REPORT", 8, 1, "Service Status Report"))),
     None,
     None,

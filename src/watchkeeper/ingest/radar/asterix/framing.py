@@ -86,7 +86,9 @@ def decode_record(cat: Category, buf: bytes, pos: int, end: int) -> tuple[Asteri
     octet = 0
     while True:
         if pos >= end:
-            raise DecodeError(RejectReason.FSPEC_OVERRUN, f"CAT{cat.number:03d} FSPEC at {pos} past block end")
+            raise DecodeError(
+                RejectReason.FSPEC_OVERRUN, f"CAT{cat.number:03d} FSPEC at {pos} past block end"
+            )
         b = buf[pos]
         pos += 1
         base = octet * 7
@@ -103,7 +105,9 @@ def decode_record(cat: Category, buf: bytes, pos: int, end: int) -> tuple[Asteri
     for idx in frns:
         entry = uap[idx] if idx < len(uap) else None
         if entry is None:
-            raise DecodeError(RejectReason.UNDEFINED_ITEM, f"CAT{cat.number:03d} FRN {idx + 1} is not defined")
+            raise DecodeError(
+                RejectReason.UNDEFINED_ITEM, f"CAT{cat.number:03d} FRN {idx + 1} is not defined"
+            )
         key, spec = entry
         item_start = pos
         items[key], pos = spec.decode(buf, pos, end)

@@ -24,9 +24,7 @@ from watchkeeper.core.errors import DecodeError, RejectReason
 Kind = Literal["uint", "octal", "hex", "icao6"]
 
 # ICAO Annex 10 Vol IV 6-bit character set (IA-5 subset) used by Target Identification items.
-_ICAO6 = "".join(
-    chr(64 + i) if 1 <= i <= 26 else chr(i) if 48 <= i <= 57 else " " for i in range(64)
-)
+_ICAO6 = "".join(chr(64 + i) if 1 <= i <= 26 else chr(i) if 48 <= i <= 57 else " " for i in range(64))
 
 
 def _icao6(value: int, n_chars: int) -> str:
@@ -49,7 +47,7 @@ class Field:
     unit: str = ""
 
 
-def F(  # noqa: N802 - reads like the spec tables
+def F(
     name: str,
     hi: int,
     lo: int | None = None,
@@ -85,7 +83,7 @@ def _plan(fields: tuple[Field, ...]) -> Plan:
             conv = "{:04o}".format
         elif f.kind == "hex":
             digits = (width + 3) // 4
-            conv = ("{:0%dX}" % digits).format
+            conv = ("{:0" + str(digits) + "X}").format
         elif f.kind == "icao6":
             n = width // 6
             conv = lambda v, n=n: _icao6(v, n)  # noqa: E731
@@ -109,7 +107,7 @@ def _apply(plan: Plan, v: int, out: dict[str, Any]) -> None:
 class Fixed:
     """Fixed-length item of ``length`` octets (Part 1 §4.3.2). No fields: the value is its hex text."""
 
-    __slots__ = ("length", "fields", "_plan", "name")
+    __slots__ = ("_plan", "fields", "length", "name")
 
     def __init__(self, length: int, *fields: Field, name: str = "") -> None:
         self.length = length
@@ -132,7 +130,7 @@ class Extended:
     """Extended-length item (Part 1 §4.3.3): parts chained by the FX bit (bit 1 of each part's last
     octet). Parts past those defined are kept as raw integers ``ext<N>`` so the record still frames."""
 
-    __slots__ = ("parts", "_plans", "name")
+    __slots__ = ("_plans", "name", "parts")
 
     def __init__(self, *parts: Fixed, name: str = "") -> None:
         self.parts = parts
@@ -207,7 +205,7 @@ class Compound:
     subfields follow, in order. ``subfields`` lists (name, spec) per primary bit; ``None`` marks a
     spare bit."""
 
-    __slots__ = ("subfields", "name")
+    __slots__ = ("name", "subfields")
 
     def __init__(self, *subfields: tuple[str, ItemSpec] | None, name: str = "") -> None:
         self.subfields = subfields
@@ -232,7 +230,8 @@ class Compound:
             sub = subs[idx] if idx < len(subs) else None
             if sub is None:
                 raise DecodeError(
-                    RejectReason.UNDEFINED_ITEM, f"{self.name or 'compound item'}: subfield {idx + 1} undefined"
+                    RejectReason.UNDEFINED_ITEM,
+                    f"{self.name or 'compound item'}: subfield {idx + 1} undefined",
                 )
             name, spec = sub
             out[name], pos = spec.decode(buf, pos, end)
