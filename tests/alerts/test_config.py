@@ -1,4 +1,4 @@
-"""Rule settings: declared with unit, bounds and a sentence; overrides checked; thresholds kept with alerts."""
+"""Rule settings: declared with unit, bounds and a sentence; overrides checked against them."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_overrides_are_checked_against_the_declarations() -> None:
     assert s["ais_gap.min_prior_reports"] == 3 and isinstance(s["ais_gap.min_prior_reports"], int)
     assert s.flag("zones.small_craft_only") is False
     assert s.for_rule("cpa")["max_cpa_nm"] == 0.3
-    with pytest.raises(ConfigError, match="unknown alert setting 'cpa.max_cpa'"):
+    with pytest.raises(ConfigError, match=r"unknown alert setting 'cpa\.max_cpa'"):
         AlertSettings({"cpa.max_cpa": 1.0})
     with pytest.raises(ConfigError, match=r"outside \[0.05, 5.0\] nm"):
         AlertSettings({"cpa.max_cpa_nm": 9.0})

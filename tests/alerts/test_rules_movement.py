@@ -15,7 +15,7 @@ AT_SEA_FR = (50.97, 1.60)  # 8.7 km off the French shore, French waters, outside
 
 def test_departure_raises_once_for_a_dark_boat_leaving_the_french_coast() -> None:
     boat = Mover.at(*OFF_WISSANT, [(600.0, 5.0, 315.0)], noise_m=8.0, seed=1)
-    watch, steps = run({7: boat}, 600.0)
+    _, steps = run({7: boat}, 600.0)
     raised = alert_events(steps, "departure", EventKind.RAISED)
     assert len(raised) == 1
     alert = raised[0].alert

@@ -22,7 +22,8 @@ def test_daily_outcomes_by_uk_day() -> None:
     d = datetime
     incs = [
         # opened 23:30 UTC on 5 Oct = 00:30 BST on 6 Oct: a 6 October incident
-        _inc("a", d(2026, 10, 5, 23, 30, tzinfo=UTC), [(d(2026, 10, 6, 3, 0, tzinfo=UTC), "landed_uk")], landed=61),
+        _inc("a", d(2026, 10, 5, 23, 30, tzinfo=UTC), [(d(2026, 10, 6, 3, 0, tzinfo=UTC), "landed_uk")],
+             landed=61),
         _inc("b", d(2026, 10, 6, 2, 0, tzinfo=UTC), [(d(2026, 10, 6, 4, 0, tzinfo=UTC), "rescued"),
                                                    (d(2026, 10, 6, 6, 0, tzinfo=UTC), "landed_uk")], est=40),
         _inc("c", d(2026, 10, 6, 2, 0, tzinfo=UTC), [(d(2026, 10, 6, 2, 30, tzinfo=UTC), "returned_fr")]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from watchkeeper.incidents.lifecycle import (
@@ -25,7 +27,7 @@ def test_the_paths_of_the_issue_are_allowed() -> None:
         [S.DETECTED, S.MONITORED, S.RETURNED_FR, S.CLOSED],
         [S.DETECTED, S.LOST_CONTACT, S.MONITORED, S.LOST_CONTACT, S.CLOSED],
     ):
-        for a, b in zip(path, path[1:], strict=False):
+        for a, b in itertools.pairwise(path):
             check_transition(a, b)
 
 
