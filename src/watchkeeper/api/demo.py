@@ -105,6 +105,6 @@ async def replay(
 
 
 async def _flush(runtime: Runtime, batch: list[tuple[datetime, bytes]], stats: ReplayStats) -> None:
-    await runtime.ingest_ais(batch, source=SIM_SOURCE, simulated=True)
+    await runtime.ingest_ais(SIM_SOURCE, [payload for _, payload in batch], simulated=True)
     stats.batches += 1
     batch.clear()
