@@ -150,15 +150,15 @@ def parse_line(raw: bytes) -> Fragment | GatehouseTime:
         tag, talker, count_b, number_b, seq_id, channel, payload, fill_b, checksum = m.groups()
         count, number = _DIGIT[count_b], _DIGIT[number_b]
         if number <= count:
-            time = _tag_block_time(tag) if tag is not None else None  # the tag block is checked first
+            tag_time = _tag_block_time(tag) if tag is not None else None  # the tag block is checked first
             expected = int(checksum, 16)
             actual = xor_checksum(raw[m.start(2) : m.start(9) - 1])
             if actual != expected:
                 raise DecodeError(
                     RejectReason.BAD_CHECKSUM, f"checksum {expected:02X} != computed {actual:02X}"
                 )
-            source = TimeSource.TAG_BLOCK if time is not None else None
-            return Fragment(talker, count, number, seq_id, channel, payload, _DIGIT[fill_b], time, source)
+            source = TimeSource.TAG_BLOCK if tag_time is not None else None
+            return Fragment(talker, count, number, seq_id, channel, payload, _DIGIT[fill_b], tag_time, source)
     terminated = raw[-1:] == b"\n"
     s = raw.strip()
     if not s:
