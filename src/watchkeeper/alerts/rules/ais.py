@@ -76,7 +76,7 @@ SPOOF_JUMP = declare(
     "A jump must be at least this long to count (GNSS noise and whole-second time stamps stay far below).",
 )  # fmt: skip
 SPOOF_FACTOR = declare(
-    "ais_spoofing.sog_factor", 3.0, "", 1.5, 50.0,
+    "ais_spoofing.sog_factor", 3.0, "ratio", 1.5, 50.0,
     "Or a jump longer than this many times what the vessel's own reported SOG allows (plus min_jump_m).",
 )  # fmt: skip
 SPOOF_INLAND = declare(
