@@ -85,7 +85,7 @@ class Mover:
         return float(x), float(y), sog, cog
 
 
-def scan_at(t: float, movers: dict[int, Mover], marking: str | None = None) -> TrackScan:
+def scan_at(t: float, movers: dict[int, Mover], marking: str | dict[int, str] | None = None) -> TrackScan:
     rows = []
     for tid, m in movers.items():
         p = m.position(t)
@@ -95,7 +95,9 @@ def scan_at(t: float, movers: dict[int, Mover], marking: str | None = None) -> T
         row: dict[str, object] = {"track_id": tid, "lat": lat, "lon": lon, "sog_kn": p[2], "cog_deg": p[3]}
         row["mmsi"] = m.mmsi
         row["dark"] = m.mmsi == 0
-        if marking is not None:
+        if isinstance(marking, dict):
+            row["marking"] = marking.get(tid, "UK-ONLY")
+        elif marking is not None:
             row["marking"] = marking
         rows.append(row)
     return TrackScan.from_rows(EPOCH + timedelta(seconds=t), rows)
@@ -120,7 +122,8 @@ def run(
     duration_s: float,
     watch: Watch | None = None,
     ais: Callable[[float, float], Iterable[AisReport]] | None = None,
-    marking: str | None = None,
+    marking: str | dict[int, str] | None = None,
+    on_step: Callable[[Watch, WatchStep], object] | None = None,
 ) -> tuple[Watch, list[WatchStep]]:
     """Step a watch over the movers every 2.5 s from 0 to ``duration_s``; ``ais(t0, t1)`` gives the reports
     with event time in (t0, t1]."""
@@ -130,7 +133,10 @@ def run(
     for k in range(int(duration_s / PERIOD) + 1):
         t = k * PERIOD
         reports = list(ais(prev, t)) if ais else []
-        steps.append(watch.step(scan_at(t, movers, marking), reports))
+        step = watch.step(scan_at(t, movers, marking), reports)
+        if on_step is not None:
+            on_step(watch, step)
+        steps.append(step)
         prev = t
     return watch, steps
 

@@ -26,6 +26,12 @@ def replay_cmd(
         Path | None,
         typer.Option("--settings", help='JSON object of rule settings, e.g. {"cpa.max_cpa_nm": 0.3}'),
     ] = None,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store", help="also record alerts and incidents in the store (WATCHKEEPER_DATABASE_URL)"
+        ),
+    ] = False,
 ) -> None:
     """Replay a scenario through tracker and rules; write alerts and incidents as JSON lines."""
     from watchkeeper.alerts.config import AlertSettings
@@ -62,7 +68,17 @@ def replay_cmd(
         def tick(done: int, total: int) -> None:
             progress.update(task, completed=done + 1, total=total)
 
-        watch, summary = replay_scenario(scenario_dir, config, on_scan=tick)
+        recorder = None
+        if store:
+            from watchkeeper.alerts.recorder import WatchRecorder
+            from watchkeeper.core.settings import get_settings
+            from watchkeeper.store.db import open_store
+
+            simulated = bool(
+                json.loads((scenario_dir / "sensors.json").read_text(encoding="utf-8")).get("simulated")
+            )
+            recorder = WatchRecorder(open_store(get_settings().effective_database_url), simulated=simulated)
+        watch, summary = replay_scenario(scenario_dir, config, on_scan=tick, recorder=recorder)
     n_alerts = write_jsonl(alerts, alert_lines(watch, summary.simulated))
     n_incidents = write_jsonl(incidents, incident_lines(watch, summary.simulated))
     label = " (SIMULATED scenario)" if summary.simulated else ""

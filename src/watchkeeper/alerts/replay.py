@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from watchkeeper.alerts.config import AlertSettings
+from watchkeeper.alerts.recorder import WatchRecorder
 from watchkeeper.alerts.scan import TrackScan
 from watchkeeper.alerts.watch import Watch
 from watchkeeper.core.types import AisReport
@@ -40,6 +41,7 @@ def replay_scenario(
     scenario_dir: Path | str,
     settings: AlertSettings | None = None,
     on_scan: Callable[[int, int], None] | None = None,
+    recorder: WatchRecorder | None = None,
 ) -> tuple[Watch, ReplaySummary]:
     """Run tracker and watch over a scenario; return the watch (its alerts and incidents) and a summary."""
     scenario_dir = Path(scenario_dir)
@@ -59,7 +61,9 @@ def replay_scenario(
         while k < len(reports) and reports[k].event_time <= scan.time:
             batch.append(reports[k])
             k += 1
-        watch.step(scan, batch)
+        step = watch.step(scan, batch)
+        if recorder is not None:
+            recorder.record(watch, step)
         scans += 1
         tracks.update(scan.track_id.tolist())
     alerts = watch.engine.alerts
