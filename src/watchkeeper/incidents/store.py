@@ -162,9 +162,26 @@ class IncidentStore:
                         f"{entry.text} — not applied: the incident is {state}",
                         dict(entry.detail),
                     )
+                if self._recorded(session, row.incident_id, entry):
+                    continue  # the same observation again (a replay, a restart): recorded once
                 session.add(_timeline_row(row.incident_id, entry))
                 n += 1
         return n
+
+    @staticmethod
+    def _recorded(session: Session, incident_id: str, entry: TimelineEntry) -> bool:
+        found = session.scalar(
+            select(IncidentTimelineRow.id)
+            .where(
+                IncidentTimelineRow.incident_id == incident_id,
+                IncidentTimelineRow.time == entry.time,
+                IncidentTimelineRow.kind == entry.kind.value,
+                IncidentTimelineRow.actor == entry.actor[:64],
+                IncidentTimelineRow.text == entry.text,
+            )
+            .limit(1)
+        )
+        return found is not None
 
     @staticmethod
     def _merge(row: IncidentRow, inc: Incident) -> None:
@@ -181,7 +198,9 @@ class IncidentStore:
         """Apply a system state change if the stored state allows it; False when it does not."""
         target = IncidentState(str(entry.detail.get("to")))
         current = IncidentState(row.state)
-        if current == target or target not in ALLOWED[current]:
+        if current == target:
+            return True  # already applied (the same change recorded again)
+        if target not in ALLOWED[current]:
             return False
         row.state = target.value
         return True
