@@ -283,6 +283,46 @@ def summarise(sc: Scores) -> dict[str, Any]:
     }
 
 
+def scaling(
+    sizes: tuple[int, ...] = (100, 500, 2000), scans: int = 60, seed: int = 7
+) -> list[dict[str, Any]]:
+    """CPU ms per scan of the watch alone on synthetic pictures (SIMULATED, seeded): n tracks in a
+    40 × 30 km box mid-strait, a third of them AIS ships, the rest dark craft at 0.3–8 kn on random
+    courses — far denser than the strait ever is, so the CPA pairs (and alerts) grow with n²."""
+    from datetime import UTC, datetime, timedelta
+
+    from watchkeeper.geo.frames import to_wgs84
+
+    rng = np.random.default_rng(seed)
+    x0, y0 = to_utm(1.45, 50.97)
+    start = datetime(2026, 10, 5, 2, 0, tzinfo=UTC)
+    rows = []
+    for n in sizes:
+        x = float(x0) + rng.uniform(-20000, 20000, n)
+        y = float(y0) + rng.uniform(-15000, 15000, n)
+        sog = rng.uniform(0.3, 8.0, n)
+        cog = rng.uniform(0, 360, n)
+        mmsi = np.where(np.arange(n) % 3 == 0, 235000000 + np.arange(n), 0).astype(np.int64)
+        watch = Watch()
+        cpu = 0.0
+        for k in range(scans):
+            t = 2.5 * k
+            px = x + sog * KNOT_MPS * t * np.sin(np.radians(cog))
+            py = y + sog * KNOT_MPS * t * np.cos(np.radians(cog))
+            lon, lat = to_wgs84(px, py)
+            scan = TrackScan(
+                time=start + timedelta(seconds=t), track_id=np.arange(n, dtype=np.int64), x=px, y=py,
+                lat=lat, lon=lon, sog_kn=sog, cog_deg=cog, mmsi=mmsi, dark=mmsi == 0,
+            )  # fmt: skip
+            t0 = time.process_time()
+            watch.step(scan)
+            if k >= scans // 2:  # warm: histories full, alerts standing
+                cpu += time.process_time() - t0
+        warm = scans - scans // 2
+        rows.append({"tracks": n, "watch_ms_per_scan": 1000 * cpu / warm, "alerts": len(watch.engine.alerts)})
+    return rows
+
+
 def main(argv: list[str]) -> int:
     scenarios = [Path(a) for a in argv] or sorted(
         p for p in SCENARIOS.iterdir() if (p / "truth.csv").is_file()
@@ -335,6 +375,12 @@ def main(argv: list[str]) -> int:
             f"(watch/tracker {per_scan_ms / tracker_ms:.2f})"
         )
         print("  targets: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in targets.items()))
+    print("\n== scaling (SIMULATED synthetic pictures, watch only, warm)")
+    report["scaling"] = scaling()
+    for row in report["scaling"]:
+        print(
+            f"  {row['tracks']:>5} tracks: {row['watch_ms_per_scan']:.1f} ms per scan, {row['alerts']} alerts"
+        )
     (OUT / "alerts_eval.json").write_text(json.dumps(report, indent=2, default=float), encoding="utf-8")
     print(f"\nwritten {OUT / 'alerts_eval.json'}; false means: " + json.dumps(FALSE_WHEN, indent=1))
     return 1 if failed else 0

@@ -40,6 +40,7 @@ MIN_AGE = declare(
     "The small craft's track must have been held this long (its velocity is a fit over its history).",
 )  # fmt: skip
 CONFIRM_SCANS = 2
+CHUNK = 256
 
 
 def cpa_tcpa(rx: float, ry: float, wx: float, wy: float) -> tuple[float, float]:
@@ -56,6 +57,7 @@ class CpaRule:
 
     def __init__(self) -> None:
         self._streak: dict[tuple[int, int], int] = {}
+        self._raised: dict[tuple[int, int], bool] = {}  # pair → raised as critical
 
     def evaluate(self, ctx: ScanContext) -> list[Finding]:
         s = ctx.settings
@@ -64,35 +66,44 @@ class CpaRule:
         small = [v for v in ctx.small_craft(s.number(MIN_AGE.key)) if v.fit is not None]
         ships = [v for v in ctx.tracks if v.history.mmsi_seen > 0 and v.sog_kn >= ship_speed]
         out: list[Finding] = []
-        seen: set[tuple[int, int]] = set()
         if not small or not ships:
             self._streak.clear()
             return out
         sx = np.array([v.x for v in ships])
         sy = np.array([v.y for v in ships])
-        reach = max_tcpa * 50.0 * KNOT_MPS + max_cpa  # nothing beyond 50 kn of closing speed
-        for b in small:
-            assert b.fit is not None
-            near = np.flatnonzero(np.hypot(sx - b.x, sy - b.y) <= reach)
-            for j in near.tolist():
-                ship = ships[j]
+        svx = np.array([v.sog_kn * KNOT_MPS * np.sin(np.radians(v.cog_deg)) for v in ships])
+        svy = np.array([v.sog_kn * KNOT_MPS * np.cos(np.radians(v.cog_deg)) for v in ships])
+        streaks: dict[tuple[int, int], int] = {}
+        for start in range(0, len(small), CHUNK):  # all pairs at once, a block of small craft at a time
+            block = small[start : start + CHUNK]
+            bx = np.array([v.x for v in block])[:, None]
+            by = np.array([v.y for v in block])[:, None]
+            bvx = np.array([v.fit.vx for v in block if v.fit is not None])[:, None]
+            bvy = np.array([v.fit.vy for v in block if v.fit is not None])[:, None]
+            rx, ry = sx[None, :] - bx, sy[None, :] - by
+            wx, wy = svx[None, :] - bvx, svy[None, :] - bvy
+            w2 = wx * wx + wy * wy
+            moving = w2 > 1e-9
+            tcpa = np.where(moving, -(rx * wx + ry * wy) / np.where(moving, w2, 1.0), 0.0)
+            cpa = np.hypot(rx + wx * tcpa, ry + wy * tcpa)
+            at_risk = (cpa <= max_cpa) & (tcpa >= 0.0) & (tcpa <= max_tcpa)
+            holding = (cpa <= clear_cpa) & (tcpa >= -5.0)
+            for i, j in np.argwhere(at_risk | holding).tolist():
+                b, ship = block[i], ships[j]
                 key = (b.track_id, ship.track_id)
-                svx = ship.sog_kn * KNOT_MPS * np.sin(np.radians(ship.cog_deg))
-                svy = ship.sog_kn * KNOT_MPS * np.cos(np.radians(ship.cog_deg))
-                cpa, tcpa = cpa_tcpa(ship.x - b.x, ship.y - b.y, float(svx) - b.fit.vx, float(svy) - b.fit.vy)
-                at_risk = cpa <= max_cpa and 0.0 <= tcpa <= max_tcpa
-                holding = cpa <= clear_cpa and tcpa >= -5.0
-                streak = self._streak.get(key, 0) + 1 if at_risk else 0
-                self._streak[key] = streak
-                seen.add(key)
-                if not (at_risk or holding):
-                    continue
-                out.append(
-                    self._finding(ctx, b, ship, cpa, tcpa, at_risk and streak >= CONFIRM_SCANS, holding)
-                )
-        for key in list(self._streak):
-            if key not in seen:
-                del self._streak[key]
+                risk = bool(at_risk[i, j])
+                streak = self._streak.get(key, 0) + 1 if risk else 0
+                streaks[key] = streak
+                c, tc = float(cpa[i, j]), float(tcpa[i, j])
+                critical = c <= max_cpa / 2 and tc <= 300.0
+                raise_ = risk and streak >= CONFIRM_SCANS
+                if raise_ and key in self._raised and (self._raised[key] or not critical):
+                    raise_ = False  # already raised at this severity: holding is enough
+                if raise_:
+                    self._raised[key] = critical
+                out.append(self._finding(ctx, b, ship, c, tc, raise_, bool(holding[i, j])))
+        self._streak = streaks
+        self._raised = {k: v for k, v in self._raised.items() if k in streaks}
         return out
 
     def _finding(
@@ -107,6 +118,13 @@ class CpaRule:
     ) -> Finding:
         s = ctx.settings
         critical = cpa <= s.number(MAX_CPA.key) * NM / 2 and tcpa <= 300.0
+        key = f"pair:{b.track_id}:{ship.track_id}"
+        if not raise_:  # holding: the engine keeps the alert and its latest numbers, nothing more
+            return Finding(
+                RuleName.CPA, key, False, hold, Severity.CRITICAL if critical else Severity.HIGH, b.track_id,
+                b.lat, b.lon, "", {"cpa_nm": round(cpa / NM, 2), "tcpa_min": round(tcpa / 60.0, 2)},
+                mmsi=ship.history.mmsi_seen, track_ids=(b.track_id, ship.track_id),
+            )  # fmt: skip
         range_m = float(np.hypot(ship.x - b.x, ship.y - b.y))
         name = f"MMSI {ship.history.mmsi_seen}"
         values = rounded(
@@ -133,7 +151,7 @@ class CpaRule:
         )
         return Finding(
             rule=RuleName.CPA,
-            key=f"pair:{b.track_id}:{ship.track_id}",
+            key=key,
             raise_=raise_,
             hold=hold,
             severity=Severity.CRITICAL if critical else Severity.HIGH,
