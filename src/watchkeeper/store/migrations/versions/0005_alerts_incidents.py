@@ -39,7 +39,8 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("marking IN ('UK-ONLY', 'UK-FR', 'PUBLIC')", name="ck_incidents_marking"),
         sa.CheckConstraint(
-            "(persons_estimate IS NULL OR persons_estimate >= 0) AND (persons_landed IS NULL OR persons_landed >= 0)",
+            "(persons_estimate IS NULL OR persons_estimate >= 0)"
+            " AND (persons_landed IS NULL OR persons_landed >= 0)",
             name="ck_incidents_persons",
         ),
     )
