@@ -256,7 +256,10 @@ def reliability_diagram(evaluation: Evaluation, stem: Path) -> list[Path]:
     hist.bar(model_table["bin_low"] + 0.05, model_table["count"], width=0.09)
     hist.set_xlabel("forecast probability of a crossing day")
     hist.set_ylabel("days (model)")
-    fig.tight_layout()
+    source = Path(str(evaluation.model.metadata.get("weather_source", ""))).name or "unnamed weather"
+    fig.text(0.01, 0.005, f"weather: {source} (observed, not forecast); train {evaluation.train_period[0]}"
+             f"..{evaluation.train_period[1]}", fontsize=6, color="grey")  # fmt: skip
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
     paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
     stem.parent.mkdir(parents=True, exist_ok=True)
     for p in paths:

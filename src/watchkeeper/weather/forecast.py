@@ -251,8 +251,9 @@ def _fit(X: pd.DataFrame, ts: TrainingSet) -> tuple[Pipeline, Pipeline]:
     return classifier, boats_model
 
 
-def variant_name(variables: list[str], activity: bool) -> str:
-    return f"{'+'.join(variables)} {'with' if activity else 'without'} recent activity"
+def variant_name(variables: list[str], activity: bool, all_variables: bool) -> str:
+    label = "all weather variables" if all_variables else "+".join(variables)
+    return f"{label} {'with' if activity else 'without'} recent activity"
 
 
 @dataclass
@@ -409,7 +410,7 @@ def train(
         for variable_set in weather_sets:
             features = _variant_features(list(ts.X.columns), variable_set, activity)
             classifier, boats_model = _fit(ts.X[features], ts)
-            name = variant_name(variable_set, activity)
+            name = variant_name(variable_set, activity, variable_set is variables)
             variants.append(Variant(name, variable_set, activity, features, classifier, boats_model))
     past = crossings[crossings.index < pd.Timestamp(until)]
     tail = past[["boats_arrived", "migrants_arrived"]].iloc[-ACTIVITY_TAIL_DAYS:].copy()

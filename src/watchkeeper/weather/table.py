@@ -37,6 +37,7 @@ class WeatherTable:
     fmt: str
     daily: bool = False
     unmapped: list[str] = field(default_factory=list)
+    issued_at: pd.Timestamp | None = None  # when the source states its issue (reference) time, UTC
 
     @property
     def variables(self) -> list[str]:
