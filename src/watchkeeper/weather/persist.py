@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import joblib
 
@@ -44,3 +45,12 @@ def load_model(path: Path) -> CrossingModel:
     if not isinstance(model, CrossingModel) or not hasattr(model, "variants"):
         raise ConfigError(f"{path} is not a crossing forecast model of this version: train it again")
     return model
+
+
+def model_metadata(path: Path) -> dict[str, Any] | None:
+    """The training metadata written beside a model (JSON; no model code is loaded), or None."""
+    meta = path.with_suffix(".json")
+    if not meta.is_file():
+        return None
+    data: dict[str, Any] = json.loads(meta.read_text())
+    return data

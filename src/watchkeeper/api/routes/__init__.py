@@ -24,6 +24,8 @@ ROUTE_MODULES: tuple[str, ...] = (
     "auth",
     "picture",
     "geo",
+    "stats",
+    "weather",
     # capabilities to come: each adds its module here (alerts, incidents, assets, weather, sar, intel,
     # sharing, stats)
 )
