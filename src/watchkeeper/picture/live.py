@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from watchkeeper.core.types import AisReport, VesselState
 
+PICTURE_SUBJECT = "picture.update"  # bus subject of changes for the page (each message has a ``kind``)
+
 _STATIC_FIELDS = ("name", "callsign", "ship_type", "destination", "imo")
 _KINEMATIC_FIELDS = ("lat", "lon", "sog_kn", "cog_deg", "heading_deg", "nav_status")
 
