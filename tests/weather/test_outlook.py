@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -92,3 +93,36 @@ def test_latest_forecast_file_is_the_last_to_arrive(tmp_path: Path) -> None:
     os.utime(older, (1_700_000_000, 1_700_000_000))
     os.utime(newer, (1_700_000_100, 1_700_000_100))
     assert latest_forecast_file(tmp_path) == newer
+
+
+def test_open_meteo_json_of_the_same_run_gives_the_same_outlook(
+    shared_data: Path, model: CrossingModel, crossings: pd.DataFrame, tmp_path: Path
+) -> None:
+    """The same real forecast run in the Open-Meteo multi-location JSON layout (local times, wind in
+    km/h as Open-Meteo defaults to) gives the same outlook: the format changes, nothing else does."""
+    raw = pd.read_csv(shared_data / "weather" / FORECAST)
+    docs = []
+    for spot, (lat, lon) in (("wimereux", (50.77, 1.60)), ("calais", (50.95, 1.85))):
+        rows = raw[raw["spot"] == spot]
+        docs.append({
+            "latitude": lat, "longitude": lon, "timezone": "Europe/Paris", "utc_offset_seconds": 7200,
+            "hourly_units": {"time": "iso8601", "wind_speed_10m": "km/h", "wind_gusts_10m": "km/h",
+                             "wind_direction_10m": "°", "wave_height": "m", "precipitation_probability": "%"},
+            "hourly": {
+                "time": [t[:16] for t in rows["time_local_europe_paris"]],
+                "wind_speed_10m": (rows["wind_speed_10m_kt"] * 1.852).round(3).tolist(),
+                "wind_gusts_10m": (rows["wind_gust_kt"] * 1.852).round(3).tolist(),
+                "wind_direction_10m": rows["wind_dir_from_deg"].tolist(),
+                "wave_height": rows["wave_height_sig_m"].tolist(),
+                "precipitation_probability": rows["rain_probability_pct"].tolist(),
+            },
+        })  # fmt: skip
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(docs))
+    settings = ForecastSettings()
+    from_csv = build_outlook(model, read_weather(shared_data / "weather" / FORECAST), crossings, settings)
+    from_json = build_outlook(model, read_weather(path), crossings, settings)
+    assert [d.date for d in from_json.days] == [d.date for d in from_csv.days]
+    for a, b in zip(from_json.days, from_csv.days, strict=True):
+        assert a.p_crossing == pytest.approx(b.p_crossing, abs=1e-3)
+        assert a.drivers["wind_speed_kt"] == pytest.approx(b.drivers["wind_speed_kt"], abs=0.01)
