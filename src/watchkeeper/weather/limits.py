@@ -24,7 +24,7 @@ REGIONAL_SERIES_LIMITS = (
     "and inland), republished World Weather Online history: daily wind speed (whether mean or maximum is "
     "not documented), visibility, cloud, humidity and temperature; no gusts, waves, wind direction or "
     "precipitation, and no licence stated (evaluation use). Its wind is a regional figure, not the sea "
-    "off the beaches, and the years after 2021 (fewer, larger boats of about 60 people) lie outside it. "
+    "off the beaches, and the years after it lie outside it (about 60 people a boat by 2025, 13 in 2020). "
     "The scores were measured with observed weather; a forecast's own error comes on top. A longer or "
     "finer series (hourly ERA5, station or buoy data) can replace it with no code change: retrain."
 )
