@@ -12,7 +12,13 @@ import pytest
 
 from watchkeeper.stats.loaders import daily_series_from_files
 from watchkeeper.weather.forecast import CrossingModel, train
-from watchkeeper.weather.outlook import build_outlook, latest_forecast_file, outlook_message
+from watchkeeper.weather.outlook import (
+    OutlookState,
+    build_outlook,
+    latest_forecast_file,
+    outlook_message,
+    step,
+)
 from watchkeeper.weather.settings import ForecastSettings
 from watchkeeper.weather.sources import read_weather
 from watchkeeper.weather.table import to_daily
@@ -126,3 +132,29 @@ def test_open_meteo_json_of_the_same_run_gives_the_same_outlook(
     for a, b in zip(from_json.days, from_csv.days, strict=True):
         assert a.p_crossing == pytest.approx(b.p_crossing, abs=1e-3)
         assert a.drivers["wind_speed_kt"] == pytest.approx(b.drivers["wind_speed_kt"], abs=0.01)
+
+
+def test_live_step_publishes_only_changes(
+    shared_data: Path, model: CrossingModel, crossings: pd.DataFrame, tmp_path: Path
+) -> None:
+    settings = ForecastSettings()
+    run = read_weather(shared_data / "weather" / FORECAST)
+    state, messages = step(OutlookState(), model, run, crossings, settings)
+    assert len(messages) == 1 and messages[0]["kind"] == "outlook"
+    assert [d["date"] for d in messages[0]["outlook"]["days"]] == ["2026-10-01", "2026-10-02", "2026-10-03"]
+    assert messages[0]["newly_red"] == []  # 3 October is amber (54 %)
+    assert step(state, model, run, crossings, settings) == (state, [])  # same input: nothing to publish
+    # the same run with a lower red threshold: 3 October (54 %) turns red, announced once
+    lower = ForecastSettings(rag_red_above=0.5)
+    state2, messages2 = step(state, model, run, crossings, lower)
+    assert messages2[0]["newly_red"] == ["2026-10-03"]
+    assert step(state2, model, run, crossings, lower) == (state2, [])
+    # a calmer run: days that turn red are announced, 3 October (red already) is not announced again
+    calmer = pd.read_csv(shared_data / "weather" / FORECAST)
+    calmer["wind_speed_10m_kt"] = calmer["wind_speed_10m_kt"] * 0.5
+    path = tmp_path / "calmer.csv"
+    calmer.to_csv(path, index=False)
+    _, messages3 = step(state2, model, read_weather(path), crossings, lower)
+    days3 = {d["date"]: d["rag"] for d in messages3[0]["outlook"]["days"]}
+    assert messages3[0]["newly_red"] == [d for d, rag in days3.items() if rag == "red" and d != "2026-10-03"]
+    assert days3["2026-10-03"] == "red" and messages3[0]["newly_red"]  # the calmer days turn red too

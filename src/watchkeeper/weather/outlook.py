@@ -218,3 +218,35 @@ def latest_forecast_file(folder: Path) -> Path | None:
 def outlook_message(outlook: Outlook) -> dict[str, Any]:
     """The live message for ``picture.update`` (the LiveHub filters it by ``marking``)."""
     return {"kind": MESSAGE_KIND, "marking": outlook.marking, "outlook": outlook.as_dict()}
+
+
+@dataclass(frozen=True)
+class OutlookState:
+    """What a live worker remembers between steps: the last outlook's identity and each day's band."""
+
+    key: tuple[Any, ...] = ()
+    bands: tuple[tuple[str, str], ...] = ()  # (date, rag)
+
+
+def step(
+    state: OutlookState,
+    model: CrossingModel,
+    forecast: WeatherTable,
+    crossings: pd.DataFrame | None,
+    settings: ForecastSettings,
+) -> tuple[OutlookState, list[dict[str, Any]]]:
+    """One step of a live worker: a new forecast file (or new crossings) in, messages out.
+
+    Returns the new state and the ``picture.update`` messages to publish: the outlook when it differs
+    from the last one (nothing otherwise), with ``newly_red`` listing the days that turned red.
+    """
+    outlook = build_outlook(model, forecast, crossings, settings)
+    key = (outlook.source, outlook.issued_at, outlook.variant, outlook.not_covered,
+           tuple((d.date, d.p_crossing, d.rag) for d in outlook.days))  # fmt: skip
+    if key == state.key:
+        return state, []
+    before = dict(state.bands)
+    bands = tuple((d.date, d.rag) for d in outlook.days)
+    message = outlook_message(outlook)
+    message["newly_red"] = [day for day, rag in bands if rag == "red" and before.get(day) != "red"]
+    return OutlookState(key, bands), [message]
