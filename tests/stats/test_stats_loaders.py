@@ -14,7 +14,14 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from watchkeeper.ingest.ledger import RejectsLedger
-from watchkeeper.stats.loaders import ParsedTable, Series, StatsLoadError, load_paths, write_tables
+from watchkeeper.stats.loaders import (
+    ParsedTable,
+    Series,
+    StatsLoadError,
+    canonical_header,
+    load_paths,
+    write_tables,
+)
 from watchkeeper.stats.models import CrossingDay, CrossingQuarterBreakdown, CrossingWeek
 from watchkeeper.store.models import RejectRow
 
@@ -315,3 +322,16 @@ def test_published_sheet_with_header_on_row_one_text_dates_and_note_marks(
     csv_path = tmp_path / "same.csv"
     daily.to_csv(csv_path, index=False)
     assert load_paths(engine, [csv_path]).counts["daily"]["unchanged"] == 26
+
+
+def test_header_spellings() -> None:
+    assert canonical_header("Migrants arrived [note 2]") == "migrants_arrived"
+    assert canonical_header("Week ending (Sunday)") == "week_ending"
+    assert canonical_header("Migrants prevented from departing or returned to France [note 5]") == (
+        "migrants_prevented_fr"
+    )
+    assert (
+        canonical_header("Boats arrived - involved in uncontrolled landings") == "boats_uncontrolled_landings"
+    )
+    assert canonical_header("Boats arrived") == "boats_arrived"
+    assert canonical_header("Weather") is None

@@ -114,6 +114,24 @@ HEADER_ALIASES: dict[str, str] = {
     "number_of_detections": "number_of_detections",
 }
 
+#: Longer published spellings, by the start of the normalised name ("Week ending (Sunday)",
+#: "Migrants prevented from departing or returned to France", …).
+_HEADER_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("week_ending", "week_ending"),
+    ("boats_arrived_involved_in_uncontrolled", "boats_uncontrolled_landings"),
+    ("migrants_prevented", "migrants_prevented_fr"),
+    ("events_prevented", "events_prevented_fr"),
+)
+
+
+def canonical_header(name: Any) -> str | None:
+    """Our column for a published or CSV header, or None when it is not one we read."""
+    key = normalise_header(name)
+    if key in HEADER_ALIASES:
+        return HEADER_ALIASES[key]
+    return next((col for prefix, col in _HEADER_PREFIXES if key.startswith(prefix)), None)
+
+
 REQUIRED: dict[Series, tuple[str, ...]] = {
     Series.DAILY: ("date", "migrants_arrived", "boats_arrived"),
     Series.WEEKLY: ("week_ending", "migrants_arrived", "boats_arrived"),
@@ -303,7 +321,7 @@ def _frame_records(frame: pd.DataFrame, first_row_no: int) -> list[tuple[int, di
 def parse_csv(path: Path) -> ParsedTable:
     """One CSV of any of the three series (recognised by its headers)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.columns = [HEADER_ALIASES.get(normalise_header(c), normalise_header(c)) for c in frame.columns]
+    frame.columns = [canonical_header(c) or normalise_header(c) for c in frame.columns]
     series = series_of(frame.columns)
     if series is None:
         raise StatsLoadError(
@@ -326,7 +344,7 @@ def _sheet_table(path: Path, sheet: str, series: Series, raw: pd.DataFrame) -> P
     label = f"{path}[{sheet}]"
     key = "date" if series is Series.DAILY else "week_ending"
     for idx in range(min(len(raw), 30)):
-        names = [HEADER_ALIASES.get(normalise_header(v), "") for v in raw.iloc[idx].tolist()]
+        names = [canonical_header(v) or "" for v in raw.iloc[idx].tolist()]
         if key in names and "migrants_arrived" in names:
             break
     else:
