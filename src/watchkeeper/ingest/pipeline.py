@@ -21,6 +21,7 @@ import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -178,22 +179,30 @@ def ingest_files(
     the bytes read so far, over all files."""
     counts = IngestCounts()
     done = 0
-    for path in paths:
-        source = f"file:{path}"
-        n_lines = 0
-        with path.open("rb") as fh:
-            for lines in read_lines(fh):
-                result = intake.ingest(source, lines, clock.now())
-                states = writer.apply(result.reports)
-                writer.persist(result.reports, states)
-                counts.add(result, len(lines))
-                n_lines += len(lines)
-                if on_progress is not None:
-                    on_progress(done + fh.tell())
-            done += fh.tell()
-        if n_lines == 0:
-            counts.add(intake.reject_unit(source, RejectReason.EMPTY, "empty file", clock.now()), 1)
-        counts.add(intake.finish(source))
+    # The store write of one batch overlaps the decoding of the next (one writer thread, one batch in
+    # flight): the input log is already durable, and positions are idempotent on log_seq.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ais-store") as pool:
+        pending: Future[None] | None = None
+        for path in paths:
+            source = f"file:{path}"
+            n_lines = 0
+            with path.open("rb") as fh:
+                for lines in read_lines(fh):
+                    result = intake.ingest(source, lines, clock.now())
+                    states = writer.apply(result.reports)
+                    if pending is not None:
+                        pending.result()
+                    pending = pool.submit(writer.persist, result.reports, states)
+                    counts.add(result, len(lines))
+                    n_lines += len(lines)
+                    if on_progress is not None:
+                        on_progress(done + fh.tell())
+                done += fh.tell()
+            if n_lines == 0:
+                counts.add(intake.reject_unit(source, RejectReason.EMPTY, "empty file", clock.now()), 1)
+            counts.add(intake.finish(source))
+        if pending is not None:
+            pending.result()
     return counts
 
 

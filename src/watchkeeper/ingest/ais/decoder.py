@@ -31,7 +31,7 @@ from pyais.messages import MSG_CLASS
 
 from watchkeeper.core.errors import DecodeError, RejectReason
 from watchkeeper.core.types import AisReport, Reject, TimeSource
-from watchkeeper.ingest.ais.fastpath import fast_position
+from watchkeeper.ingest.ais.fastpath import fast_decode
 from watchkeeper.ingest.ais.report import REPORT_TYPES, Fields, report_fields
 from watchkeeper.ingest.ais.sentence import Fragment, GatehouseTime, parse_line
 
@@ -208,7 +208,7 @@ class AisDecoder:
             payload = b"".join(ln.fragment.payload for ln in lines)
             fill = lines[-1].fragment.fill_bits
         try:
-            fields = fast_position(payload, fill)
+            fields = fast_decode(payload, fill)
             if fields is None:
                 msg_type = _ARMOUR_VALUE[payload[0]]
                 if msg_type in _NO_PICTURE_TYPES:
