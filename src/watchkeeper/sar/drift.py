@@ -8,12 +8,16 @@ the tidal approximation asked for outside the strait, or no wind source at all.
 Nothing here touches the network: readers are local (``readers``), OpenDrift's plotting (the only
 part that would fetch Natural Earth through cartopy) is never called, and OpenDrift's log is quiet.
 Randomness (Leeway's per-particle coefficient errors and jibing, seeding radius) comes from
-numpy's global generator, seeded per run: the same request gives the same cloud.
+numpy's global generator, seeded per run: the same request gives the same cloud. Because that
+generator (and OpenDrift's landmask cache) is process-global, runs are serialised by a lock: two
+threads asking at once get the same clouds as if they had asked one after the other.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +35,11 @@ FloatArray = npt.NDArray[np.float64]
 
 MAX_HOURS = 72
 MAX_PARTICLES = 50_000
+
+#: ``progress(step, steps)`` after each model time step.
+Progress = Callable[[int, int], None]
+
+_RUN_LOCK = threading.Lock()
 
 
 class DriftCannotStart(WatchkeeperError):
@@ -156,8 +165,28 @@ def _current_reader(req: DriftRequest) -> tuple[Any, str, str]:
     return readers.TidalStreamReader(), "tidal-stream approximation (M2+S2, 035°/215°)", LIMITS_TEXT
 
 
-def run_drift(req: DriftRequest) -> DriftResult:
+def _leeway_class() -> Any:
+    """OpenDrift's Leeway with a progress hook after each time step (its ``run`` has none)."""
+    from opendrift.models.leeway import Leeway
+
+    class ProgressLeeway(Leeway):  # type: ignore[misc]
+        progress: Progress | None = None
+
+        def update(self) -> None:
+            super().update()
+            if self.progress is not None:
+                self.progress(int(self.steps_calculation) + 1, int(self.expected_steps_calculation))
+
+    return ProgressLeeway
+
+
+def run_drift(req: DriftRequest, progress: Progress | None = None) -> DriftResult:
     """Run Leeway for ``req``; raises ``DriftCannotStart``/``NotCovered``/``ConfigError`` with the reason."""
+    with _RUN_LOCK:
+        return _run_drift(req, progress)
+
+
+def _run_drift(req: DriftRequest, progress: Progress | None) -> DriftResult:
     _validate(req)
     start = req.start if req.start.tzinfo else req.start.replace(tzinfo=UTC)
     end = start + timedelta(hours=req.hours)
@@ -167,9 +196,9 @@ def run_drift(req: DriftRequest) -> DriftResult:
     readers.check_covers(current, req.lon, req.lat, start, end, "currents")
 
     _quiet_opendrift()
-    from opendrift.models.leeway import Leeway
-
-    model = Leeway(loglevel=50)
+    landmask()
+    model = _leeway_class()(loglevel=50)
+    model.progress = progress
     model.add_reader([wind, current])
     model.set_config("general:use_auto_landmask", True)
     model.set_config("general:coastline_action", "stranding")

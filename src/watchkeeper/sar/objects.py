@@ -14,7 +14,7 @@ slatted floor, an outboard, and 50-60+ people aboard, freeboard of a few tens of
 refugee raft without sail: a crowded, low-freeboard improvised craft, with the lower downwind
 slope of a deep-loaded hull). Seeding half the particles with each widens the cloud to cover both
 behaviours instead of pretending to know which holds. The choice is documented in
-``docs/notes/sar.md`` and must be revisited when leeway measurements of these boats are published.
+``docs/design.md`` (Drift) and must be revisited when leeway measurements of these boats are published.
 """
 
 from __future__ import annotations

@@ -8,23 +8,32 @@ along the strait axis is the least that can be run without an ocean model:
 * **Constituents.** M2 (28.9841042 °/h, 12.42 h) and S2 (30 °/h, 12 h): their beat gives the
   spring–neap cycle (14.77 days). Nothing else (no N2 perigee modulation, no diurnal inequality,
   no M4 asymmetry between flood and ebb, no nodal 18.6-year modulation, about ±4%).
-* **Axis and rates.** Admiralty Sailing Directions (Dover Strait; NP 28, UKHO, as reproduced
-  from the stream data for "5.4 miles 082° from South Foreland lighthouse"): north-east-going
-  stream 035°, spring 2.3 kn, neap 1.3 kn, begins −0200 HW Dover; south-west-going 214°,
-  spring 2.2 kn, neap 1.2 kn, begins +0400 HW Dover. The Admiralty Tidal Stream Atlas NP 233
-  "Dover Strait" (UKHO) and SHOM's atlas 560 show the same pattern, 1.5-3 kn at springs across the
-  strait. Hence U_M2 = (2.3+1.3)/2 = 1.8 kn, U_S2 = (2.3-1.3)/2 = 0.5 kn, axis 035°/215°.
+* **Axis and rates.** Admiralty Sailing Directions (Dover Strait Pilot, NP 28, UKHO), stream data
+  for the position 5.4 miles 082° from South Foreland lighthouse, south-west of South Sand Head (the
+  open strait off Dover): north-east-going stream mean direction 035°, spring rate 2.3 kn, neap
+  1.3 kn, begins −0200 HW Dover; south-west-going 214°, spring 2.2 kn, neap 1.2 kn, begins +0400
+  HW Dover (text reproduced, British Crown Copyright, at
+  https://visitmyharbour.com/articles/3171/hourly-tidal-streams-in-the-dover-strait). The same
+  source gives 3.2/1.7 kn (020°/197°) 3.5 miles off Ramsgate: rates vary across the area. The
+  Channel Swimming Association's guidance (https://www.channelswimmingassociation.com/swim-advice/
+  channel-tides) puts the north-east-going (flood) stream from HW Dover −1.5 h to +4.5 h, i.e. the
+  same timing within half an hour. Hence U_M2 = (2.3+1.3)/2 = 1.8 kn, U_S2 = (2.3−1.3)/2 = 0.5 kn
+  (spring = M2+S2, neap = M2−S2), axis 035°/215°.
 * **Timing.** The NE-going stream runs HW Dover −2 h to +4 h, so it peaks near HW Dover +1 h
-  (``lag``). HW Dover comes from the M2/S2 height phases below (HW Calais fitted) and the
-  almanac's Calais difference, HW Calais = HW Dover +0048.
+  (``lag``). HW Dover is taken from HW Calais with the standard-port difference of the almanacs,
+  HW Calais = HW Dover +0048.
 * **Height phases (Calais).** ``p`` is the phase at the epoch 2026-01-01T00:00Z of
-  ``cos(w t - p)`` with ``t`` in hours since the epoch. They were fitted (least squares on the
-  heights and on zero slope at each high water) to the 14 Calais high waters of
-  2026-09-29..10-05 in the SHOM-style predictions kept in ``../shared/data/weather/
-  tide_predictions_boulogne_calais_*.csv`` (see its PROVENANCE). The fit reproduces those high
-  waters within ±10 min; a one-week fit puts springs about a day early (checked in
-  ``tests/sar/test_tidal.py``, written up in ``docs/notes/sar.md``). The product never reads that
-  file: the constants are here.
+  ``cos(w t − p)`` with ``t`` in hours since the epoch. They were fitted by least squares (heights
+  at high water, and zero slope there) to the 14 Calais high waters of 2026-09-29..10-05 in
+  ``../shared/data/weather/tide_predictions_boulogne_calais_*.csv`` (SHOM-style predictions; see
+  its PROVENANCE). Fitted to high waters only: the Channel tide is not a sine (shallow-water
+  constituents make the rise shorter than the fall), and a fit to both high and low waters puts
+  every high water ~30 min late. The fit reproduces those high waters within ±10 min; its
+  spring–neap envelope puts neaps about half a day after the minimum of the published tide
+  coefficients (both checked in ``tests/sar/test_tidal.py``). A week's data cannot separate M2
+  from S2 as a year's analysis would; the nodal modulation and N2 (the anomalistic month) are
+  absent, so the phase may drift by tens of minutes and the range by ~20% away from that week.
+  The product never reads that file: the constants are here.
 
 Limits (``LIMITS_TEXT``) are returned with every result that used this approximation.
 """
@@ -56,12 +65,14 @@ STRAIT_BOX = (0.7, 50.45, 2.5, 51.35)
 LIMITS_TEXT = (
     "Currents: tidal-stream approximation, not an ocean model. One uniform rectilinear stream "
     "along 035°/215° true (M2 + S2, spring 2.3 kn, neap 1.3 kn, NE-going peak near HW Dover +1 h), "
-    "from Admiralty stream data off South Foreland (NP 28/NP 233, UKHO; SHOM). Not modelled: "
+    "from Admiralty stream data off South Foreland (Dover Strait Pilot NP 28, UKHO). Not modelled: "
     "stronger streams off Cap Gris-Nez and over the banks, weaker streams and eddies near the "
     "coasts and in bays, the turn of the stream at different times across the strait, the "
     "asymmetry of flood and ebb, wind-driven and residual currents, waves (Stokes drift), "
-    "surges. Phase checked to about ±15 min of high water at Calais; spring-neap timing to about "
-    "±1 day; rates could be wrong by 30-50% locally. Treat search areas as first guesses and "
+    "surges. Phase checked to ±10 min of high water at Calais in one week of predictions (it may "
+    "drift by tens of minutes in other weeks); spring-neap timing to about ±1 day; rates could be "
+    "wrong by 30-50% locally. Valid only in the strait box 0.7-2.5°E, 50.45-51.35°N. Treat search "
+    "areas as first guesses and "
     "supply an ocean-model current file (CF NetCDF) when one is available."
 )
 
