@@ -165,15 +165,36 @@ def _current_reader(req: DriftRequest) -> tuple[Any, str, str]:
     return readers.TidalStreamReader(), "tidal-stream approximation (M2+S2, 035°/215°)", LIMITS_TEXT
 
 
+#: Below this 10 m wind (m/s) the Leeway fits' offset and error terms fade linearly to zero.
+CALM_WIND_MS = 1.0
+_ADDITIVE_TERMS = ("downwind_offset", "crosswind_offset", "downwind_eps", "crosswind_eps")
+
+
 def _leeway_class() -> Any:
-    """OpenDrift's Leeway with a progress hook after each time step (its ``run`` has none)."""
+    """OpenDrift's Leeway with a progress hook after each time step and no drift in a calm.
+
+    Leeway is ``(slope + eps/20) x U + offset + eps/2`` (cm/s) along and across the wind. At U = 0
+    the offset and error terms would still move every particle, in a direction taken from
+    ``atan2(0, 0)`` = north: the fits' intercepts describe the drift *in* a wind, not a drift without
+    one, and a calm has no downwind direction. So the additive terms are scaled by
+    ``min(1, U / CALM_WIND_MS)`` for the step and restored after it: no change at all from 1 m/s up.
+    """
     from opendrift.models.leeway import Leeway
 
     class ProgressLeeway(Leeway):  # type: ignore[misc]
         progress: Progress | None = None
 
         def update(self) -> None:
-            super().update()
+            wind = np.hypot(self.environment.x_wind, self.environment.y_wind)
+            fade = np.clip(wind / CALM_WIND_MS, 0.0, 1.0)
+            saved = {name: getattr(self.elements, name) for name in _ADDITIVE_TERMS}
+            for name, values in saved.items():
+                setattr(self.elements, name, values * fade)
+            try:
+                super().update()
+            finally:
+                for name, values in saved.items():
+                    setattr(self.elements, name, values)
             if self.progress is not None:
                 self.progress(int(self.steps_calculation) + 1, int(self.expected_steps_calculation))
 
