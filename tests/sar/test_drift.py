@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import EPOCH, centroid_xy, quick_run
 
+from conftest import EPOCH, centroid_xy, quick_run
 from watchkeeper.geo.frames import to_utm
 from watchkeeper.sar.objects import (
     ObjectType,

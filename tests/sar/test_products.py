@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -9,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from conftest import EPOCH, quick_run
 from shapely.geometry import shape
 from typer.testing import CliRunner
 
+from conftest import EPOCH, quick_run
 from watchkeeper.cli import _register, app
 from watchkeeper.geo.frames import to_utm
 from watchkeeper.sar.areas import containment_areas, probability_grid
@@ -41,7 +42,7 @@ def test_search_area_grows_with_time(tidal_run) -> None:  # type: ignore[no-unty
     products = build_products(tidal_run)
     a90 = [products.area(h, 0.9).area_km2 for h in range(len(products.hours))]  # type: ignore[union-attr]
     a50 = [products.area(h, 0.5).area_km2 for h in range(len(products.hours))]  # type: ignore[union-attr]
-    assert all(later > earlier for earlier, later in zip(a90, a90[1:], strict=False)), a90
+    assert all(later > earlier for earlier, later in itertools.pairwise(a90)), a90
     assert all(big > small for big, small in zip(a90, a50, strict=True))
     for hour in products.hours:
         for area in hour.areas:
@@ -69,7 +70,7 @@ def _check_contract(doc: dict, start: datetime, hours: int) -> None:  # type: ig
             seen_areas[key] = seen_areas.get(key, 0) + 1
             lon, lat = np.asarray(geom.exterior.coords if geom.geom_type == "Polygon"
                                   else geom.geoms[0].exterior.coords).T  # fmt: skip
-            assert np.all((-180 <= lon) & (lon <= 180) & (-90 <= lat) & (lat <= 90))
+            assert np.all((lon >= -180) & (lon <= 180) & (lat >= -90) & (lat <= 90))
     assert seen_points == dict.fromkeys(stamps, 1)
     assert seen_areas == {(s, level): 1 for s in stamps for level in (0.5, 0.9)}
 
@@ -125,7 +126,7 @@ def test_stranding_on_the_french_coast_is_reported_with_the_place() -> None:
     # stranded particles stay where they landed (no NaN after landing), on the coast
     landed = res.stranded[:, -1]
     assert np.isfinite(res.lon[landed, -1]).all()
-    x, y = to_utm(res.lon[landed, -1], res.lat[landed, -1])
+    x, _ = to_utm(res.lon[landed, -1], res.lat[landed, -1])
     assert float(np.mean(x)) > float(to_utm(1.565, 50.81)[0])  # east of the start: ashore in France
     meta = feature_collection(products)["watchkeeper"]["stranding"]
     assert meta["probability"] == pytest.approx(products.hours[-1].stranded_share)
