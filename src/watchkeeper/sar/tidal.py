@@ -3,7 +3,9 @@
 The strait's streams are rectilinear and dominate drift there, so a uniform two-constituent stream
 along the strait axis is the least that can be run without an ocean model:
 
-``u(t) = U_M2 cos(w_M2 (t - lag) - p_M2) + U_S2 cos(w_S2 (t - lag) - p_S2)``   (m/s, + = toward 035°)
+``u(t) = A(t) cos(phase_HW_Dover(t) - w_M2 lag)``   (m/s, + = toward 035°), with
+``A(t)`` between U_M2 + U_S2 (springs) and U_M2 − U_S2 (neaps) over the spring–neap cycle
+(``TidalStream.along_axis_ms`` has the exact form).
 
 * **Constituents.** M2 (28.9841042 °/h, 12.42 h) and S2 (30 °/h, 12 h): their beat gives the
   spring–neap cycle (14.77 days). Nothing else (no N2 perigee modulation, no diurnal inequality,
@@ -51,9 +53,12 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 M2_DEG_PER_H = 28.9841042
 S2_DEG_PER_H = 30.0
 
-#: Calais height phases at EPOCH (degrees), fitted to the HW times (see module docstring).
+#: Calais height phases at EPOCH (degrees) and S2/M2 amplitude ratio (1.965 m and 0.988 m), fitted
+#: to the high waters (see module docstring). The ratio is an effective one for locating high water
+#: (it absorbs what two constituents cannot say), not a harmonic constant of Calais.
 CALAIS_M2_PHASE_DEG = 261.7
 CALAIS_S2_PHASE_DEG = 355.9
+CALAIS_S2_M2_HEIGHT_RATIO = 0.503
 #: HW Calais = HW Dover + 0h48 (standard-port difference, Admiralty/Reeds almanac).
 CALAIS_AFTER_DOVER_H = 0.8
 
@@ -92,6 +97,7 @@ class TidalStream:
     calais_m2_phase_deg: float = CALAIS_M2_PHASE_DEG
     calais_s2_phase_deg: float = CALAIS_S2_PHASE_DEG
     calais_after_dover_h: float = CALAIS_AFTER_DOVER_H
+    height_s2_m2_ratio: float = CALAIS_S2_M2_HEIGHT_RATIO
 
     def _dover_phases_rad(self) -> tuple[float, float]:
         # eta_Dover(t) = eta_Calais(t + d): the Dover phase is the Calais phase minus w*d.
@@ -101,19 +107,29 @@ class TidalStream:
         return float(p_m2), float(p_s2)
 
     def dover_height_shape(self, hours: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        """Relative HW-Dover tide curve (M2 + S2 with the stream's S2/M2 ratio): maxima are HW Dover."""
+        """Relative Dover tide curve (M2 + S2 with the fitted height ratio): its maxima are HW Dover."""
         t = np.asarray(hours, dtype=float)
         p_m2, p_s2 = self._dover_phases_rad()
-        ratio = self.s2_rate_ms / self.m2_rate_ms
+        ratio = self.height_s2_m2_ratio
         w_m2, w_s2 = np.deg2rad(M2_DEG_PER_H), np.deg2rad(S2_DEG_PER_H)
         return np.asarray(np.cos(w_m2 * t - p_m2) + ratio * np.cos(w_s2 * t - p_s2), dtype=float)
 
     def along_axis_ms(self, hours: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        """Stream speed (m/s, signed: + toward ``axis_deg``) at ``hours`` since EPOCH."""
-        t = np.asarray(hours, dtype=float) - self.lag_after_hw_dover_h
+        """Stream speed (m/s, signed: + toward ``axis_deg``) at ``hours`` since EPOCH.
+
+        The stream is phased on HW Dover, as the Admiralty's stream data are: with the Dover tide's
+        phasor ``z = e^{i(w_M2 t - p_M2)} + r e^{i(w_S2 t - p_S2)}`` (``arg z = 0`` at high water), the
+        stream is ``A(t) cos(arg z - w_M2 lag)``, peaking ``lag`` hours after each high water, with the
+        spring–neap amplitude ``A(t) = |U_M2 + U_S2 e^{i((w_S2 - w_M2) t - (p_S2 - p_M2))}|``: U_M2 + U_S2
+        at springs, U_M2 − U_S2 at neaps.
+        """
+        t = np.asarray(hours, dtype=float)
         p_m2, p_s2 = self._dover_phases_rad()
         w_m2, w_s2 = np.deg2rad(M2_DEG_PER_H), np.deg2rad(S2_DEG_PER_H)
-        u = self.m2_rate_ms * np.cos(w_m2 * t - p_m2) + self.s2_rate_ms * np.cos(w_s2 * t - p_s2)
+        z = np.exp(1j * (w_m2 * t - p_m2)) + self.height_s2_m2_ratio * np.exp(1j * (w_s2 * t - p_s2))
+        spring_phase = (w_s2 - w_m2) * t - (p_s2 - p_m2)
+        amplitude = np.abs(self.m2_rate_ms + self.s2_rate_ms * np.exp(1j * spring_phase))
+        u = amplitude * np.cos(np.angle(z) - w_m2 * self.lag_after_hw_dover_h)
         return np.asarray(u, dtype=float)
 
     def velocity_ms(self, when: datetime) -> tuple[float, float]:
