@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-from watchkeeper.geo.frames import to_utm
+from watchkeeper.geo.frames import to_utm, to_wgs84
 from watchkeeper.sar.areas import (
     LEVELS,
     ContainmentArea,
@@ -217,31 +217,23 @@ def feature_collection(products: DriftProducts) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features, "watchkeeper": metadata(products)}
 
 
-def grid_collection(products: DriftProducts, hour: int) -> dict[str, Any]:
-    """The probability grid at ``hour`` as GeoJSON cells (lon/lat polygons) with ``probability``."""
+def grid_cells(products: DriftProducts, hour: int) -> dict[str, Any]:
+    """The probability grid at ``hour``, compactly: each cell's centre (lon, lat) and probability.
+
+    Cells are ``cell_m`` squares in UTM 31N; cells under ``GRID_EXPORT_FLOOR`` of the hour's most
+    likely cell are left out (they hold almost nothing and would only weigh down the page).
+    """
     h = products.hours[hour]
     grid = h.grid
-    features: list[dict[str, Any]] = []
+    cells: list[list[float]] = []
     if grid.tracked:
-        floor = GRID_EXPORT_FLOOR * float(grid.prob.max())
-        rows, cols = np.nonzero(grid.prob >= floor)
-        for box, p in zip(grid.cell_boxes(rows, cols), grid.prob[rows, cols], strict=True):
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": _rounded(to_lonlat(box)),
-                    "properties": {"probability": round(float(p), 6)},
-                }
-            )
-    return {
-        "type": "FeatureCollection",
-        "features": features,
-        "watchkeeper": {
-            "time_utc": iso(h.time),
-            "cell_m": round(grid.cell_m, 1),
-            "crs_of_cells": "EPSG:32631",
-        },
-    }
+        rows, cols = np.nonzero(grid.prob >= GRID_EXPORT_FLOOR * float(grid.prob.max()))
+        cx = np.asarray(grid.x0 + (cols + 0.5) * grid.cell_m, dtype=np.float64)
+        cy = np.asarray(grid.y0 + (rows + 0.5) * grid.cell_m, dtype=np.float64)
+        lon, lat = to_wgs84(cx, cy)
+        for x, y, p in zip(lon.tolist(), lat.tolist(), grid.prob[rows, cols].tolist(), strict=True):
+            cells.append([round(x, 5), round(y, 5), round(p, 6)])
+    return {"time_utc": iso(h.time), "cell_m": round(grid.cell_m, 1), "cells": cells}
 
 
 def plan_json(plan: SearchPlan) -> dict[str, Any]:
