@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from sar_helpers import EPOCH, MID_STRAIT, centroid_xy, quick_run
 
-from conftest import EPOCH, MID_STRAIT, centroid_xy, quick_run
 from watchkeeper.core.errors import SpatialNotCovered, TemporalNotCovered
 from watchkeeper.sar.drift import DriftCannotStart
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
+from sar_helpers import EPOCH, quick_run
 from shapely.geometry import shape
 from typer.testing import CliRunner
 
-from conftest import EPOCH, quick_run
 from watchkeeper.cli import _register, app
 from watchkeeper.geo.frames import to_utm
 from watchkeeper.sar.areas import containment_areas, probability_grid

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
+import numpy as np
 import pytest
 import shapely
+from sar_helpers import quick_run
 
-from conftest import quick_run
 from watchkeeper.core.errors import ConfigError
 from watchkeeper.geo.frames import to_utm
+from watchkeeper.sar.areas import containment_areas
 from watchkeeper.sar.objects import ObjectType
 from watchkeeper.sar.products import add_search_plan, build_products, plan_json
-from watchkeeper.sar.search import NM_M, PodCurve, SearchAsset, pod_from_coverage
+from watchkeeper.sar.search import NM_M, PodCurve, SearchAsset, pod_from_coverage, positions_at
 
 
 def test_pod_from_coverage_follows_the_published_curves() -> None:
@@ -34,8 +37,13 @@ def still_products():  # type: ignore[no-untyped-def]
 def test_pattern_covers_the_90_percent_area(still_products, pattern: str) -> None:  # type: ignore[no-untyped-def]
     asset = SearchAsset("lifeboat", speed_kn=20.0, sweep_width_nm=0.5)
     plan = add_search_plan(still_products, asset, pattern, start_hour=2)
-    area = still_products.area(2, 0.9).geometry
-    area_utm = shapely.transform(area, lambda c: __import__("numpy").column_stack(to_utm(c[:, 0], c[:, 1])))
+    # laid on the 90% area at mid-search
+    res = still_products.result
+    mid = plan.laid_at
+    assert mid is not None and plan.start < mid < plan.start + timedelta(hours=plan.duration_h)
+    lon, lat = positions_at(res.times, res.lon, res.lat, mid)
+    area = containment_areas(mid, lon, lat, (0.9,))[1][0].geometry
+    area_utm = shapely.transform(area, lambda c: np.column_stack(to_utm(c[:, 0], c[:, 1])))
     assert plan.area_utm.buffer(1.0).contains(area_utm)
     # the track itself stays within half a spacing of the swept area's edge
     assert plan.area_utm.buffer(1.0).contains(plan.track_utm)
@@ -59,6 +67,7 @@ def test_pos_is_poc_times_pod_and_grows_with_effort(still_products) -> None:  # 
         assert p.pod == pytest.approx(1 - math.exp(-p.coverage))
     pods = [p.pod for p in plan.pos]
     assert pods == sorted(pods)
+    assert plan.pos[-1].hours == pytest.approx(plan.duration_h)  # the last point is the completed search
     # at the start the area holds ~90% (it was drawn round the 90% area at that hour)
     assert plan.pos[0].poc >= 0.88
 

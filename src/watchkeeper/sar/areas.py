@@ -3,7 +3,7 @@
 All geometry is computed in UTM 31N metres (``geo.frames``) and returned in WGS84 lon/lat.
 
 * **Probability grid.** Particles are counted on a square grid whose cell adapts to the cloud's
-  spread (a tenth of its larger standard deviation, at least ``MIN_CELL_M``), then smoothed with a
+  spread and the number of particles (``CELLS_PER_SIGMA``, at least ``MIN_CELL_M``), then smoothed with a
   Gaussian of one cell (a kernel density estimate on a grid: a few thousand particles leave holes
   between them that are not holes in the probability). Each cell holds the probability that the
   object is in it; the grid sums to the share of particles still tracked (stranded ones included:
@@ -36,7 +36,9 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 MIN_CELL_M = 25.0
-CELLS_PER_SIGMA = 10.0
+#: Cells per standard deviation of the cloud: sqrt(particles)/7, between 4 and 10 (500 particles: 4,
+#: 5,000: 10). Fewer particles, coarser cells: otherwise each outlying particle makes its own island.
+CELLS_PER_SIGMA = (4.0, 10.0)
 #: Cells added around the cloud so that the smoothing has room to spread.
 MARGIN_CELLS = 4
 LEVELS = (0.5, 0.9)
@@ -105,7 +107,8 @@ def probability_grid(
         return ProbabilityGrid(0.0, 0.0, MIN_CELL_M, np.zeros((0, 0)), 0, total)
     if cell_m is None:
         spread = max(float(np.std(xs)), float(np.std(ys)))
-        cell_m = max(MIN_CELL_M, spread / CELLS_PER_SIGMA)
+        per_sigma = min(CELLS_PER_SIGMA[1], max(CELLS_PER_SIGMA[0], np.sqrt(tracked) / 7.0))
+        cell_m = max(MIN_CELL_M, spread / per_sigma)
     x0 = float(np.floor(xs.min() / cell_m) - MARGIN_CELLS) * cell_m
     y0 = float(np.floor(ys.min() / cell_m) - MARGIN_CELLS) * cell_m
     cols = int(np.ceil((xs.max() - x0) / cell_m)) + MARGIN_CELLS + 1

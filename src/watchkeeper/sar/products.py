@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry import mapping
 
+from watchkeeper.core.errors import ConfigError
 from watchkeeper.geo.frames import to_utm, to_wgs84
 from watchkeeper.sar.areas import (
     LEVELS,
@@ -32,7 +33,7 @@ from watchkeeper.sar.areas import (
     to_lonlat,
 )
 from watchkeeper.sar.drift import DriftResult
-from watchkeeper.sar.search import Pattern, PodCurve, SearchAsset, SearchPlan, plan_search
+from watchkeeper.sar.search import Pattern, PodCurve, SearchAsset, SearchPlan, plan_search, positions_at
 
 #: Coordinates rounded to 6 decimals (0.1 m): enough for any search, and a smaller file.
 COORD_DECIMALS = 6
@@ -96,27 +97,29 @@ def add_search_plan(
     start_hour: int = 1,
     pod_curve: PodCurve | str = PodCurve.EXPONENTIAL,
 ) -> SearchPlan:
-    """Plan a search over the 90% area at ``start_hour`` (hours after the last known position)."""
-    start_hour = max(0, min(start_hour, len(products.hours) - 1))
-    hour = products.hours[start_hour]
-    area = products.area(start_hour, 0.9)
-    if area is None or hour.centroid is None:
-        from watchkeeper.core.errors import ConfigError
+    """Plan a search starting ``start_hour`` after the last known position, on the mid-search datum.
 
-        raise ConfigError(f"no 90% area at hour {start_hour}: no particle tracked then")
+    First planned over the 90% area at the start; then re-laid over the 90% area and centroid at the
+    start plus half that plan's duration (particles interpolated between hourly outputs).
+    """
+    start_hour = max(0, min(start_hour, len(products.hours) - 1))
     res = products.result
-    plan = plan_search(
-        asset,
-        pattern,
-        area.geometry,
-        hour.time,
-        hour.centroid,
-        products.drift_direction_deg(start_hour + 1),
-        res.times,
-        res.lon,
-        res.lat,
-        pod_curve,
-    )
+    start = res.times[start_hour]
+
+    def _plan(when: datetime) -> SearchPlan:
+        lon, lat = positions_at(res.times, res.lon, res.lat, when)
+        _, areas = containment_areas(when, lon, lat, (0.9,))
+        datum = centroid_lonlat(lon, lat)
+        if not areas or datum is None:
+            raise ConfigError(f"no 90% area at {iso(when)}: no particle tracked then")
+        return plan_search(asset, pattern, areas[0].geometry, start, datum,
+                           products.drift_direction_deg(start_hour + 1), res.times, res.lon, res.lat,
+                           pod_curve)  # fmt: skip
+
+    first = _plan(start)
+    mid = start + timedelta(hours=first.duration_h / 2.0)
+    plan = _plan(mid)
+    plan.laid_at = mid
     products.plan = plan
     return plan
 
@@ -248,6 +251,7 @@ def plan_json(plan: SearchPlan) -> dict[str, Any]:
         "pattern": str(plan.pattern),
         "pod_curve": str(plan.pod_curve),
         "start_utc": iso(plan.start),
+        "laid_at_utc": iso(plan.laid_at) if plan.laid_at else None,
         "track_spacing_nm": plan.spacing_nm,
         "area_nm2": round(plan.area_nm2, 3),
         "track_length_nm": round(plan.track_length_nm, 3),

@@ -15,9 +15,15 @@ Definitions (IAMSAR Manual Vol. II, *Mission Co-ordination*, ch. 4 and App. N; t
   inverse-cube law for a perfectly executed parallel sweep (the "ideal conditions" upper curve).
 * **POS** = POC x POD, the probability that the search finds the object.
 
-Over time, effort accumulates as the asset runs the pattern; ``POD(t)`` spreads the effort done so far
-over the whole area, as the manuals' planning formula does (at completion it is exact for that
-formula; before, it is the usual approximation).
+Over the search (from its start to its completion, at ``POS_STEPS`` instants, particle positions
+interpolated between the drift's hourly outputs), effort accumulates as the asset runs the pattern;
+``POD(t)`` spreads the effort done so far over the whole area, as the manuals' planning formula does
+(at completion it is exact for that formula; before, it is the usual approximation). The last point is
+the POS of the completed search.
+
+Datum: the pattern is laid on the 90% area and centroid at **mid-search** (IAMSAR: the datum for the
+time of the search), found by planning once at the search start, then again at start + half that
+duration (``products.add_search_plan``).
 
 Patterns (IAMSAR Vol. II ch. 5): **parallel track** (PS) over the minimum rotated rectangle of the
 area, legs along its long side, ``S/2`` in from the edge; **expanding square** (SS) from the datum (the
@@ -45,6 +51,8 @@ from watchkeeper.geo.frames import to_utm
 FloatArray = npt.NDArray[np.float64]
 NM_M = 1852.0
 MAX_LEGS = 400
+#: POS is evaluated at this many steps over the search (4 an hour, within these bounds).
+POS_STEPS_MIN, POS_STEPS_MAX = 4, 96
 
 
 class Pattern(StrEnum):
@@ -124,6 +132,8 @@ class SearchPlan:
     duration_h: float
     completed: bool
     pos: list[PosPoint] = field(default_factory=list)
+    #: the time of the 90% area and datum the pattern was laid on (mid-search), when known
+    laid_at: datetime | None = None
 
     @property
     def coverage_at_completion(self) -> float:
@@ -226,15 +236,32 @@ def plan_search(
         asset, kind, curve, start, swept, track, asset.spacing_nm, area_nm2, track_nm, duration_h, completed
     )
     shapely.prepare(swept)
-    for j, when in enumerate(times):
-        if when < start:
-            continue
-        hours = (when - start) / timedelta(hours=1)
-        effort = asset.speed_kn * min(hours, duration_h) * asset.sweep_width_nm
+    steps = min(POS_STEPS_MAX, max(POS_STEPS_MIN, math.ceil(duration_h * 4)))
+    for k in range(steps + 1):
+        hours = duration_h * k / steps
+        when = start + timedelta(hours=hours)
+        plon, plat = positions_at(times, lon, lat, when)
+        effort = asset.speed_kn * hours * asset.sweep_width_nm
         coverage = effort / area_nm2
-        x, y = to_utm(lon[:, j], lat[:, j])
+        x, y = to_utm(plon, plat)
         ok = np.isfinite(x)
         poc = float(np.count_nonzero(shapely.contains_xy(swept, x[ok], y[ok]))) / lon.shape[0]
         pod = pod_from_coverage(coverage, curve)
         plan.pos.append(PosPoint(when, hours, effort, coverage, pod, poc, poc * pod))
     return plan
+
+
+def positions_at(
+    times: list[datetime], lon: FloatArray, lat: FloatArray, when: datetime
+) -> tuple[FloatArray, FloatArray]:
+    """Particle positions at ``when``, linear in time between the drift's outputs (NaN once lost).
+
+    Past the last output the last positions are held (the caller says when that matters).
+    """
+    if when <= times[0]:
+        return lon[:, 0], lat[:, 0]
+    if when >= times[-1]:
+        return lon[:, -1], lat[:, -1]
+    j = max(i for i, t in enumerate(times) if t <= when)
+    f = (when - times[j]) / (times[j + 1] - times[j])
+    return lon[:, j] + f * (lon[:, j + 1] - lon[:, j]), lat[:, j] + f * (lat[:, j + 1] - lat[:, j])

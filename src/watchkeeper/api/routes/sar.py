@@ -6,6 +6,7 @@
   and a search asset), store it with its ``marking``, return it. Watch officers and asset controllers.
 * ``GET  /sar/drifts[?incident_id=]`` — stored runs the user may see (summaries, newest first).
 * ``GET  /sar/drifts/{run_id}`` — one run: GeoJSON (the CLI's contract), grids, search plan.
+* ``GET  /sar/drifts/{run_id}/geojson`` — the run's GeoJSON alone, as a file (export).
 
 The model runs in a worker thread (``_EXECUTOR``, one run at a time: OpenDrift's random generator is
 process-global), so a long run never blocks the server's event loop; the store write happens there too.
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -247,6 +249,26 @@ def list_drifts(
     with Session(runtime.engine) as session:
         rows = session.scalars(query.order_by(DriftRun.id.desc()).limit(limit)).all()
         return [_summary(r) for r in rows]
+
+
+@router.get(
+    "/sar/drifts/{run_id}/geojson",
+    summary="One run's GeoJSON (the CLI's contract), for export",
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/geo+json": {}}}},
+)
+def get_drift_geojson(run_id: int, user: CurrentUser, runtime: RuntimeDep) -> JSONResponse:
+    from watchkeeper.sar.models import DriftRun
+
+    with Session(runtime.engine) as session:
+        row = session.get(DriftRun, run_id)
+        if row is None or not may_see(user.clearance, row.marking):
+            raise ApiError(404, f"no drift run {run_id}")
+        return JSONResponse(
+            row.geojson,
+            media_type="application/geo+json",
+            headers={"Content-Disposition": f'attachment; filename="drift-{run_id}.geojson"'},
+        )
 
 
 @router.get("/sar/drifts/{run_id}", summary="One stored drift run: GeoJSON, grids, search plan")
