@@ -39,6 +39,10 @@ def test_drift_is_run_stored_and_read_back(api: Api) -> None:
     assert "not an ocean model" in run["geojson"]["watchkeeper"]["limits"]
     assert len(run["grids"]) == 3 and run["grids"][2]["cells"]
     assert run["plan"]["pattern"] == "parallel" and run["plan"]["pos"][0]["pos"] == 0.0
+    exported = api.client.get(f"/api/sar/drifts/{run['id']}/geojson", headers=headers)
+    assert exported.headers["content-type"].startswith("application/geo+json")
+    assert "attachment" in exported.headers["content-disposition"]
+    assert exported.json() == run["geojson"]
     again = api.client.get(f"/api/sar/drifts/{run['id']}", headers=headers).json()
     assert again["geojson"] == run["geojson"] and again["plan"] == run["plan"]
     listed = api.client.get("/api/sar/drifts", params={"incident_id": "INC-2026-0042"}, headers=headers)

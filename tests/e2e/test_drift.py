@@ -63,8 +63,8 @@ def test_drift_view_says_why_a_run_is_refused(signed_in: Any) -> None:
     page.get_by_test_id("drift-lon").fill("1.0")
     page.get_by_test_id("drift-run").click()
     status = page.get_by_test_id("drift-status")
-    page.wait_for_function("() => document.querySelector('[data-testid=drift-status]').textContent.includes('refused')",
-                           timeout=30_000)  # fmt: skip
+    refused = "() => document.querySelector('[data-testid=drift-status]').textContent.includes('refused')"
+    page.wait_for_function(refused, timeout=30_000)
     assert "on land" in status.inner_text()
     assert page.get_by_test_id("drift-result").is_hidden()
     # the refusal is an API error (422) the page handled: the console shows the failed request only
