@@ -26,6 +26,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "geo",
     "stats",
     "weather",
+    "sar",
     # capabilities to come: each adds its module here (alerts, incidents, assets, weather, sar, intel,
     # sharing, stats)
 )

@@ -1,6 +1,7 @@
 // The page's views, one module per capability (docs/notes/page-views.md). Order = tab order, after
 // the built-in "Picture" tab. Add a view: one import, one entry.
+import drift from "./drift.js";
 import outlook from "./outlook.js";
 import stats from "./stats.js";
 
-export const VIEWS = [outlook, stats];
+export const VIEWS = [drift, outlook, stats];
