@@ -165,6 +165,13 @@ class CaseService:
             label = self._item_label(s, viewer, item.kind, item.ref)
             if label is None and item.kind in ("entity", "report", "evidence"):
                 raise IntelNotFound(f"no {item.kind} {item.ref}")
+            already = select(InvestigationItem.id).where(
+                InvestigationItem.investigation_id == inv.id,
+                InvestigationItem.kind == item.kind,
+                InvestigationItem.ref == item.ref,
+            )
+            if s.scalars(already).first() is not None:
+                raise IntelConflict(f"{item.kind} {item.ref} is in {inv.reference} already")
             row = InvestigationItem(
                 investigation_id=inv.id,
                 kind=item.kind,
@@ -173,10 +180,7 @@ class CaseService:
                 added_at=self.clock.now(),
             )
             s.add(row)
-            try:
-                s.flush()
-            except IntegrityError:
-                raise IntelConflict(f"{item.kind} {item.ref} is in {inv.reference} already") from None
+            s.flush()
             out = ItemPublic(
                 kind=row.kind, ref=row.ref, label=label, added_by=row.added_by, added_at=row.added_at
             )
