@@ -15,7 +15,7 @@ Rules (enforced here, in the service layer; the API and the page only pass them 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, Protocol
 
 from watchkeeper.core.errors import WatchkeeperError
@@ -30,7 +30,7 @@ class Viewer(Protocol):
     def username(self) -> str: ...
 
     @property
-    def roles(self) -> frozenset[str]: ...
+    def roles(self) -> Collection[str]: ...
 
     @property
     def clearance(self) -> str: ...

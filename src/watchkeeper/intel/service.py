@@ -396,7 +396,7 @@ class IntelService:
                     )
                 if target is Marking.PUBLIC:
                     raise IntelForbidden(f"{row.reference} has handling code C: never released to PUBLIC")
-            elif not (viewer.roles & RELEASER_ROLES):
+            elif not RELEASER_ROLES.intersection(viewer.roles):
                 raise IntelForbidden("releasing a report needs the analyst or partner_liaison role")
             s.add(
                 IntelRelease(
