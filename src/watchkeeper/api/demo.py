@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 DEMO_MARKER = ".watchkeeper-demo"
 DEMO_USER = "demo"
-DEMO_ROLES = ("watch_officer", "analyst")
+DEMO_ROLES = ("watch_officer", "analyst", "asset_controller", "auditor")
 DEMO_CLEARANCE = "UK-ONLY"
 SIM_SOURCE = "sim"
 MAX_BATCH = 500  # AIS lines handed to the ingestor at once when the replay runs behind
@@ -105,6 +105,6 @@ async def replay(
 
 
 async def _flush(runtime: Runtime, batch: list[tuple[datetime, bytes]], stats: ReplayStats) -> None:
-    await runtime.ingest_ais(batch, source=SIM_SOURCE, simulated=True)
+    await runtime.ingest_ais(SIM_SOURCE, [payload for _, payload in batch], simulated=True)
     stats.batches += 1
     batch.clear()
