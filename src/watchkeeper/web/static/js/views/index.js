@@ -1,3 +1,5 @@
 // The page's views, one module per capability (docs/notes/page-views.md). Order = tab order, after
 // the built-in "Picture" tab. Add a view: one import, one entry.
-export const VIEWS = [];
+import intel from "./intel.js";
+
+export const VIEWS = [intel];
