@@ -60,6 +60,7 @@ def test_barbell_eigenvector_is_symmetric_and_highest_at_the_clique_gateways() -
     assert n[4].eigenvector == pytest.approx(n[6].eigenvector, rel=1e-6)
     assert n[1].eigenvector == pytest.approx(n[9].eigenvector, rel=1e-6)
     assert max(n.values(), key=lambda s: s.eigenvector).id in (4, 6)
+    assert n[4].eigenvector == pytest.approx(1.0)  # scaled: the top of its network is 1
     assert n[5].eigenvector < n[1].eigenvector  # the broker is not well connected itself
 
 
@@ -99,5 +100,22 @@ def test_empty_isolated_and_disconnected_graphs_are_answered() -> None:
     assert two.nodes[2].betweenness > 0 and two.nodes[6].degree == 0
     assert len(two.communities) == 3
     assert [f.id for f in two.facilitators] == [2]
+    # eigenvector per separate network: the top of each is 1, a lone entity 0
+    assert two.nodes[2].eigenvector == pytest.approx(1.0) and two.nodes[4].eigenvector == pytest.approx(1.0)
+    assert two.nodes[6].eigenvector == 0.0
+
+
+def test_identical_separate_groups_do_not_break_eigenvector_centrality() -> None:
+    """Found by the benchmark: on this disconnected graph power iteration does not converge and
+    networkx's ARPACK variant refuses it (AmbiguousSolution); each separate network is scored alone."""
+    g = nx.relaxed_caveman_graph(6, 6, 0.05, seed=10)  # 36 people, three separate networks
+    assert nx.number_connected_components(g) > 1
+    result = analyse(
+        [NodeIn(n, "person", str(n)) for n in g.nodes],
+        [EdgeIn(i, a, b, "associate_of") for i, (a, b) in enumerate(g.edges)],
+    )
+    for component in nx.connected_components(g):
+        if len(component) > 1:
+            assert max(result.nodes[n].eigenvector for n in component) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="community method"):
         analyse(*_graph([(1, 2)]), method="spectral")

@@ -10,9 +10,10 @@ reach whom, and through whom.
   (n − 1)(n − 2)/2: the share of shortest paths between other pairs that pass through the node. A
   facilitator who connects the organisers with the boat suppliers and the drivers scores high even
   with few contacts.
-* **eigenvector** — ``networkx.eigenvector_centrality`` (power iteration): contacts with
-  well-connected contacts. On a disconnected graph it concentrates on the component with the
-  largest eigenvalue and is near zero elsewhere (a property of the measure, not a fault).
+* **eigenvector** — ``networkx.eigenvector_centrality_numpy`` (ARPACK; power iteration converges
+  too slowly on networks of near-identical groups): contacts with well-connected contacts, computed
+  per connected component and scaled so that the top entity of each separate network is 1 (the
+  measure has no single answer on a disconnected graph).
 * **communities** — Louvain (``networkx.community.louvain_communities``, Blondel et al. 2008) with a
   fixed seed, so the same graph always gives the same partition; ``greedy`` (Clauset–Newman–Moore)
   may be asked for instead. Each node gets the index of its community (largest first).
@@ -96,13 +97,21 @@ def build_graph(nodes: Iterable[NodeIn], edges: Iterable[EdgeIn]) -> nx.Graph:
 
 
 def _eigenvector(graph: nx.Graph) -> dict[int, float]:
-    if graph.number_of_edges() == 0:
-        return {n: 0.0 for n in graph}
-    try:
-        values: dict[int, float] = nx.eigenvector_centrality(graph, max_iter=2000, tol=1e-10)
-    except nx.PowerIterationFailedConvergence:  # pragma: no cover - (A + I) iteration converges
-        values = nx.eigenvector_centrality_numpy(graph)
-    return {n: float(v) for n, v in values.items()}
+    """Eigenvector centrality per connected component, scaled so each component's top entity is 1.
+
+    On a disconnected graph the measure is not defined as one vector (power iteration may not converge
+    when components have close leading eigenvalues, and ARPACK's answer is not unique), so each
+    separate network is scored on its own: 1 is the best-connected entity of its own network.
+    """
+    out: dict[int, float] = {}
+    for component in nx.connected_components(graph):
+        if len(component) <= 2:  # a lone entity scores 0; a pair is symmetric
+            out.update(dict.fromkeys(component, 0.0 if len(component) == 1 else 1.0))
+            continue
+        values = nx.eigenvector_centrality_numpy(graph.subgraph(component))
+        top = max(abs(v) for v in values.values()) or 1.0
+        out.update({n: abs(float(v)) / top for n, v in values.items()})
+    return out
 
 
 def _communities(graph: nx.Graph, method: str) -> list[list[int]]:
