@@ -27,6 +27,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "stats",
     "weather",
     "sar",
+    "intel",
     # capabilities to come: each adds its module here (alerts, incidents, assets, weather, sar, intel,
     # sharing, stats)
 )

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-# The brief's "0002" is the stats/weather revision, whose id is "0002_stats_weather"; the lead re-chains.
-down_revision = "0002_stats_weather"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -3,5 +3,6 @@
 import drift from "./drift.js";
 import outlook from "./outlook.js";
 import stats from "./stats.js";
+import intel from "./intel.js";
 
-export const VIEWS = [drift, outlook, stats];
+export const VIEWS = [drift, outlook, stats, intel];
