@@ -46,7 +46,8 @@ def main() -> None:
             lines = path.read_bytes().splitlines(keepends=True)
             for j in range(0, len(lines), 8):  # small seeds: libFuzzer mutates short inputs best
                 (corpus / f"seed-{i:02d}-{j:05d}").write_bytes(b"".join(lines[j : j + 8]))
-    atheris.Setup([sys.argv[0], str(corpus), *sys.argv[1:]], test_one_input)
+    artifacts = f"-artifact_prefix={ROOT / 'bench' / 'out'}/"
+    atheris.Setup([sys.argv[0], artifacts, str(corpus), *sys.argv[1:]], test_one_input)
     atheris.Fuzz()
 
 

@@ -22,6 +22,7 @@ CAPABILITY_CLIS = (
     ("watchkeeper.sar.cli", "drift"),
     ("watchkeeper.sim.cli", "sim generate"),
     ("watchkeeper.assets.cli", "assets recommend"),
+    ("watchkeeper.intel.cli", "evidence export|verify"),
     ("watchkeeper.alerts.cli", "replay SCENARIO_DIR --alerts --incidents (tracker + rules + incidents)"),
 )
 

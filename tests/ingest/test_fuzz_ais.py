@@ -78,3 +78,12 @@ def test_mutated_real_lines(lines: list[bytes]) -> None:
 def test_real_lines_in_any_order(lines: list[bytes], rnd: object) -> None:
     rnd.shuffle(lines)  # type: ignore[attr-defined]
     _feed_all(lines)  # interleaved and orphaned multi-part fragments, Gatehouse lines out of place
+
+
+def test_found_by_the_coverage_guided_run() -> None:
+    """Inputs bench/fuzz_ais.py found that once escaped the decoder (kept as regression cases)."""
+    gatehouse = b"PGHP,1,99999999999999999999,5,9,0,0,0,10,338,2,,1,09"
+    checksum = 0
+    for ch in gatehouse:
+        checksum ^= ch
+    _feed_all([b"$" + gatehouse + f"*{checksum:02X}\n".encode()])

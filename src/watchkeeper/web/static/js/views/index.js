@@ -2,5 +2,9 @@
 // the built-in "Picture" tab. Add a view: one import, one entry.
 import alerts from "./alerts.js";
 import incidents from "./incidents.js";
+import drift from "./drift.js";
+import outlook from "./outlook.js";
+import stats from "./stats.js";
+import intel from "./intel.js";
 
-export const VIEWS = [alerts, incidents];
+export const VIEWS = [alerts, incidents, drift, outlook, stats, intel];
