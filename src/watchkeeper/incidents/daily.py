@@ -10,6 +10,7 @@ counts an arrival on), how the incidents of that day came out:
 * ``boats_rescued`` / ``persons_rescued`` — reached ``rescued`` that day (many of them land later, and
   count in ``landed_uk`` too, on the day they land);
 * ``boats_lost_contact`` — entered ``lost_contact`` that day and were not found again by the day's end;
+* ``closed_lost_contact`` — closed that day with the outcome ``lost_contact`` (never found);
 * ``persons_estimated`` — the sum of the estimates of the incidents opened that day.
 
 A day is the day of the timeline entry of the state change, so an incident that opens at 23:50 and
@@ -67,6 +68,7 @@ class DailyOutcome:
     boats_rescued: int = 0
     persons_rescued: int = 0
     boats_lost_contact: int = 0
+    closed_lost_contact: int = 0
 
 
 FIELDS = tuple(k for k in DailyOutcome.__dataclass_fields__ if k != "date")
@@ -105,6 +107,8 @@ def daily_outcomes(
             elif target == "rescued":
                 add(day, "boats_rescued", 1)
                 add(day, "persons_rescued", persons)
+            if target == "closed" and str(getattr(inc, "outcome", None) or "") == "lost_contact":
+                add(day, "closed_lost_contact", 1)
             if target == "lost_contact":
                 lost_on = day
             elif lost_on is not None and target != "closed":
@@ -120,6 +124,23 @@ def daily_outcomes(
         assert lo is not None and hi is not None
         days = [date.fromordinal(o) for o in range(lo.toordinal(), hi.toordinal() + 1)]
     return [DailyOutcome(d, **counts.get(d, dict.fromkeys(FIELDS, 0))) for d in days]
+
+
+def stats_rows(rows: Iterable[DailyOutcome], marking: str) -> list[dict[str, object]]:
+    """The rows in the statistics' input form (``stats.outcomes.DailyOutcome``): ``returned_fr`` and
+    ``rescued`` are persons, ``lost_contact`` the incidents closed with contact lost, one marking."""
+    return [
+        {
+            "date": r.date,
+            "incidents": r.incidents,
+            "persons_landed_uk": r.persons_landed_uk,
+            "returned_fr": r.persons_returned_fr,
+            "rescued": r.persons_rescued,
+            "lost_contact": r.closed_lost_contact,
+            "marking": marking,
+        }
+        for r in rows
+    ]
 
 
 def as_outcome_mapping(rows: Iterable[DailyOutcome]) -> dict[str, dict[str, int]]:

@@ -10,7 +10,7 @@ Reads filter by clearance (``core.marking``); an incident the user may not see d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,7 +31,7 @@ from watchkeeper.incidents.book import (
     set_persons_estimate,
     transition_incident,
 )
-from watchkeeper.incidents.daily import DailyOutcome, daily_outcomes
+from watchkeeper.incidents.daily import DailyOutcome, daily_outcomes, stats_rows, uk_day
 from watchkeeper.incidents.lifecycle import (
     ALLOWED,
     OPEN_STATES,
@@ -119,6 +119,8 @@ class _Record:
     persons_estimate: int | None
     persons_landed: int | None
     timeline: list[TimelineEntry]
+    outcome: str | None = None
+    marking: str = Marking.UK_ONLY.value
 
 
 class IncidentStore:
@@ -327,10 +329,33 @@ class IncidentStore:
         self, start: date | None = None, end: date | None = None, clearance: str | Marking = Marking.UK_ONLY
     ) -> list[DailyOutcome]:
         """``daily.daily_outcomes`` over the stored incidents the clearance may see."""
+        records = self._records(_visible(clearance))
+        return daily_outcomes(records, start, end)
+
+    def outcome_provider(self) -> Callable[[date | None, date | None], list[dict[str, object]]]:
+        """The statistics' outcome provider (``stats.outcomes.OutcomeProvider``): for ``(start, end)``, one
+        row per UK day and marking, zeros included, from the first incident's day (or ``start``) to the last
+        (or ``end``). Rows carry their marking: the statistics filter them by the reader's clearance."""
+
+        def provider(start: date | None, end: date | None) -> list[dict[str, object]]:
+            records = self._records([m.value for m in Marking])
+            if not records:
+                return []
+            days = [uk_day(r.opened_time) for r in records]
+            days += [uk_day(e.time) for r in records for e in r.timeline]  # the log runs to its last change
+            lo = start or min(days)
+            hi = end or max(max(days), lo)
+            out: list[dict[str, object]] = []
+            for marking in sorted({r.marking for r in records}):
+                group = [r for r in records if r.marking == marking]
+                out.extend(stats_rows(daily_outcomes(group, lo, hi), marking))
+            return out
+
+        return provider
+
+    def _records(self, markings: Iterable[str]) -> list[_Record]:
         with Session(self.engine) as session:
-            rows = list(
-                session.scalars(select(IncidentRow).where(IncidentRow.marking.in_(_visible(clearance))))
-            )
+            rows = list(session.scalars(select(IncidentRow).where(IncidentRow.marking.in_(list(markings)))))
             timelines: dict[str, list[TimelineEntry]] = {r.incident_id: [] for r in rows}
             for t in session.scalars(
                 select(IncidentTimelineRow)
@@ -341,11 +366,17 @@ class IncidentStore:
                     timelines[t.incident_id].append(
                         TimelineEntry(t.time, TimelineKind.STATE, t.actor, t.text, dict(t.detail or {}))
                     )
-        records = [
-            _Record(r.opened_time, r.persons_estimate, r.persons_landed, timelines[r.incident_id])
+        return [
+            _Record(
+                r.opened_time,
+                r.persons_estimate,
+                r.persons_landed,
+                timelines[r.incident_id],
+                r.outcome,
+                r.marking,
+            )
             for r in rows
         ]
-        return daily_outcomes(records, start, end)
 
 
 __all__ = ["IncidentNotFound", "IncidentStore", "TransitionError"]
