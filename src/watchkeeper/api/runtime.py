@@ -22,10 +22,12 @@ from watchkeeper.api.live import PICTURE_SUBJECT, LiveHub
 from watchkeeper.bus import Bus, connect_bus
 from watchkeeper.core.clock import Clock, SystemClock
 from watchkeeper.core.settings import Settings, get_settings
+from watchkeeper.incidents.store import IncidentStore
 from watchkeeper.ingest.ais.decoder import FeedResult
 from watchkeeper.ingest.pipeline import AisIngestor
 from watchkeeper.picture.live import LivePicture
 from watchkeeper.picture.store import PictureStore
+from watchkeeper.stats.outcomes import OutcomeProvider
 from watchkeeper.store.audit import AuditWriter
 from watchkeeper.store.db import open_store
 from watchkeeper.store.users import UsersRepo
@@ -62,6 +64,8 @@ class Runtime:
         for state in self.picture_store.load_vessels():
             self.picture.vessels[state.mmsi] = state
         self.live = LiveHub()
+        # the cell's own incident outcomes, beside the Home Office figures (stats routes)
+        self.incident_outcomes: OutcomeProvider | None = IncidentStore(self.engine).outcome_provider()
         self.ingestor: AisIngestor | None = None
         self._factories: list[tuple[str, TaskFactory]] = []
         self._tasks: list[asyncio.Task[None]] = []
