@@ -124,7 +124,8 @@ BAD = [
     ),
     (
         _xml(
-            f'<event uid="x" type="a-u-S" {T}>{GOOD_POINT}<detail><track course="400" speed="1"/></detail></event>'
+            f'<event uid="x" type="a-u-S" {T}>{GOOD_POINT}'
+            '<detail><track course="400" speed="1"/></detail></event>'
         ),
         RejectReason.OUT_OF_RANGE,
     ),
