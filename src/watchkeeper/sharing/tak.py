@@ -265,9 +265,15 @@ class TakDestination:
         return TAK_GROUPS[self.clearance]
 
     def pytak_config(self) -> Any:
+        """pytak's settings for this destination; UDP is made write-only (``udp+wo``): a publisher never
+        binds the destination's port to listen on it."""
+        scheme, rest = self.url.split("://", 1)
+        if scheme.startswith("udp") and "+wo" not in scheme:
+            scheme += "+wo"
+        url = f"{scheme}://{rest}"
         cfg = ConfigParser(interpolation=None)
         cfg["watchkeeper"] = {
-            "COT_URL": self.url,
+            "COT_URL": url,
             "TAK_PROTO": "1" if self.protocol == "proto" else "0",
             **self.tls,
         }
