@@ -10,7 +10,7 @@ to any payload without knowing its shape: every JSON object that has a ``"markin
 record above the clearance is removed from the list holding it, and a record that holds a hidden
 record is hidden whole (it cannot be shown without it). A record without a marking inherits the
 marking of the record around it. A payload with no marking anywhere is ``UK-ONLY`` (the safe side).
-An unknown marking is treated as more restrictive than any known one.
+An unknown marking (or null) is treated as more restrictive than any known one.
 """
 
 from __future__ import annotations
@@ -65,6 +65,12 @@ def marking_rank(marking: object) -> int:
         return _UNKNOWN_RANK
 
 
+def _is_record(value: dict[str, Any]) -> bool:
+    """A JSON object with a ``marking`` that is a value (a string; null counts as unmarked-UK-ONLY). An
+    object whose ``marking`` is itself an object or list (a schema describing the field) is no record."""
+    return "marking" in value and not isinstance(value["marking"], dict | list)
+
+
 class _Hidden:
     pass
 
@@ -87,7 +93,7 @@ def _walk(value: Any, limit: int, resolver: Resolver | None, state: _State) -> A
                 value = {**value, "marking": resolved}
                 marking = resolved
                 state.changed = True
-        if "marking" in value:
+        if _is_record(value):
             state.marked = True
             if marking_rank(marking) > limit:
                 return HIDDEN
@@ -130,7 +136,7 @@ def leaks(value: Any, clearance: str, path: str = "$") -> list[str]:
     limit = marking_rank(clearance)
     found: list[str] = []
     if isinstance(value, dict):
-        if "marking" in value and marking_rank(value["marking"]) > limit:
+        if _is_record(value) and marking_rank(value["marking"]) > limit:
             found.append(f"{path} ({value['marking']})")
         for key, item in value.items():
             found += leaks(item, clearance, f"{path}.{key}")
