@@ -1,3 +1,6 @@
 // The page's views, one module per capability (docs/notes/page-views.md). Order = tab order, after
 // the built-in "Picture" tab. Add a view: one import, one entry.
-export const VIEWS = [];
+import reports from "./reports.js";
+import partner from "./partner.js";
+
+export const VIEWS = [reports, partner];
