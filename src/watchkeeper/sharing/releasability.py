@@ -56,13 +56,13 @@ def release_refusal(
     return None
 
 
+_RANKS: dict[str, int] = {m.value: rank(m) for m in Marking}
+
+
 def marking_rank(marking: object) -> int:
-    if not isinstance(marking, str):
-        return _UNKNOWN_RANK
-    try:
-        return rank(marking)
-    except ValueError:
-        return _UNKNOWN_RANK
+    if isinstance(marking, str):
+        return _RANKS.get(marking, _UNKNOWN_RANK)
+    return _UNKNOWN_RANK
 
 
 def _is_record(value: dict[str, Any]) -> bool:
@@ -85,35 +85,43 @@ class _State:
 
 
 def _walk(value: Any, limit: int, resolver: Resolver | None, state: _State) -> Any:
-    if isinstance(value, dict):
-        marking = value.get("marking")
+    """``value`` filtered; the very same object when nothing in it changed (no copy on the hot path)."""
+    if type(value) is dict:
         if resolver is not None:
             resolved = resolver(value)
-            if resolved is not None and resolved != marking:
+            if resolved is not None and resolved != value.get("marking"):
                 value = {**value, "marking": resolved}
-                marking = resolved
                 state.changed = True
         if _is_record(value):
             state.marked = True
-            if marking_rank(marking) > limit:
+            if marking_rank(value["marking"]) > limit:
                 return HIDDEN
-        out: dict[str, Any] = {}
+        out: dict[str, Any] | None = None
         for key, item in value.items():
-            if isinstance(item, dict | list):
-                item = _walk(item, limit, resolver, state)
-                if item is HIDDEN:
+            kind = type(item)
+            if kind is dict or kind is list:
+                new = _walk(item, limit, resolver, state)
+                if new is HIDDEN:
                     return HIDDEN
-            out[key] = item
-        return out
-    if isinstance(value, list):
-        kept = []
-        for item in value:
-            new = _walk(item, limit, resolver, state) if isinstance(item, dict | list) else item
-            if new is HIDDEN:
-                state.changed = True
-                continue
-            kept.append(new)
-        return kept
+                if new is not item:
+                    if out is None:
+                        out = dict(value)
+                    out[key] = new
+        return value if out is None else out
+    if type(value) is list:
+        kept: list[Any] | None = None
+        for i, item in enumerate(value):
+            kind = type(item)
+            new = _walk(item, limit, resolver, state) if kind is dict or kind is list else item
+            if new is not item:
+                if kept is None:
+                    kept = value[:i]
+                if new is HIDDEN:
+                    state.changed = True
+                    continue
+            if kept is not None:
+                kept.append(new)
+        return value if kept is None else kept
     return value
 
 
@@ -128,6 +136,14 @@ def filter_json(value: Any, clearance: str, resolver: Resolver | None = None) ->
         return HIDDEN, True
     if not state.marked and marking_rank(DEFAULT_MARKING) > limit:
         return HIDDEN, True
+    return out, state.changed
+
+
+def resolve(value: Any, resolver: Resolver) -> tuple[Any, bool]:
+    """``value`` with every record's effective marking from ``resolver`` (nothing hidden): done once per
+    message, before ``filter_json`` runs once per clearance without a resolver."""
+    state = _State()
+    out = _walk(value, _UNKNOWN_RANK, resolver, state)
     return out, state.changed
 
 
