@@ -23,7 +23,7 @@ from typing import Any
 
 from watchkeeper.core.marking import Marking, rank
 from watchkeeper.picture.live import PICTURE_SUBJECT
-from watchkeeper.sharing.releasability import HIDDEN, filter_json
+from watchkeeper.sharing.releasability import HIDDEN, filter_json, resolve
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +67,29 @@ class LiveHub:
     def disconnect(self, client: LiveClient) -> None:
         self._clients.discard(client)
 
-    def filtered(self, payload: bytes, clearance: str, parsed: Any = None) -> bytes | None:
+    def _prepare(self, payload: bytes) -> tuple[Any, bool] | None:
+        """The message parsed, with the resolver's markings applied (once per message)."""
+        try:
+            parsed = json.loads(payload)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return None
+        if self.resolver is None:
+            return parsed, False
+        return resolve(parsed, self.resolver)
+
+    def filtered(
+        self, payload: bytes, clearance: str, prepared: tuple[Any, bool] | None = None
+    ) -> bytes | None:
         """``payload`` as a client cleared to ``clearance`` may receive it (None: nothing of it)."""
-        if parsed is None:
-            try:
-                parsed = json.loads(payload)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                log.error("live message is not JSON: withheld from every client")
-                return None
-        value, changed = filter_json(parsed, clearance, self.resolver)
+        prepared = prepared or self._prepare(payload)
+        if prepared is None:
+            log.error("live message is not JSON: withheld from every client")
+            return None
+        parsed, resolved = prepared
+        value, changed = filter_json(parsed, clearance)
         if value is HIDDEN:
             return None
-        if not changed:
+        if not (changed or resolved):
             return payload
         return json.dumps(value, separators=(",", ":")).encode()
 
@@ -87,20 +98,19 @@ class LiveHub:
         whose queue is full."""
         self.messages += 1
         per_clearance: dict[str, bytes | None] = {}
-        parsed: Any = None
+        prepared: tuple[Any, bool] | None = None
         for client in list(self._clients):
             clearance = client.clearance
             if clearance not in per_clearance:
                 if clearance == _TOP and self.resolver is None:
                     per_clearance[clearance] = payload
                 else:
-                    if parsed is None:
-                        try:
-                            parsed = json.loads(payload)
-                        except (json.JSONDecodeError, UnicodeDecodeError):
+                    if prepared is None:
+                        prepared = self._prepare(payload)
+                        if prepared is None:
                             log.error("live message on %s is not JSON: withheld from every client", subject)
                             return
-                    per_clearance[clearance] = self.filtered(payload, clearance, parsed)
+                    per_clearance[clearance] = self.filtered(payload, clearance, prepared)
             out = per_clearance[clearance]
             if out is None:
                 self.withheld += 1
