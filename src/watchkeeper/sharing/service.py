@@ -89,6 +89,7 @@ class SharingService:
         self._types: dict[str, RecordType] = {}
         self._overrides: dict[tuple[str, str], str] = self.releases.latest()
         self.incident_exists: Callable[[str], bool] | None = None  # wired by the incidents capability
+        self.cot_marking: str = DEFAULT_MARKING.value  # what the CoT listeners receive is marked (settings)
         self._register_builtin()
 
     # ------------------------------------------------------------------ registry

@@ -55,13 +55,12 @@ class SharingSettings(BaseSettings):
 
 
 def open_field_ingestor(runtime: Runtime) -> FieldIngestor:
-    settings = runtime.settings
-    marking = SharingSettings().cot_marking
+    sharing = runtime.sharing
     intake = FieldIntake(
-        InputLog(field_log_dir(settings.data_dir)),
+        InputLog(field_log_dir(runtime.settings.data_dir)),
         RejectsLedger(runtime.engine),
-        runtime.sharing.field,
-        marking_for=lambda source: marking,
+        sharing.field,
+        marking_for=lambda source: sharing.cot_marking,
     )
     return FieldIngestor(intake, runtime.bus)
 
@@ -70,6 +69,7 @@ def install_sharing(runtime: Runtime, settings: SharingSettings | None = None) -
     """Register the configured CoT listeners and TAK publisher; ``ValueError`` on bad settings. Returns
     the publisher (``runtime.tak``: other capabilities add their ``CotSource`` to it), if configured."""
     settings = settings or SharingSettings()
+    runtime.sharing.cot_marking = settings.cot_marking
     clock = SystemClock()  # receive time is stamped at the edge
 
     async def on_units(source: str, units: list[bytes], received: datetime) -> None:
