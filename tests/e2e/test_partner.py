@@ -154,6 +154,16 @@ def test_report_form_files_a_report_with_a_photo_and_releases_it(
         page.locator("[data-marking='UK-FR']")
     ).wait_for(timeout=10_000)
     page.screenshot(path=str(artifacts_dir / "reports.png"))
+    # the UK desk writes to the French desk about an incident
+    incident = f"INC-UK-{tag}"
+    page.get_by_test_id("tab-liaison").click()
+    page.get_by_test_id("uk-desk-incident").fill(incident)
+    page.get_by_test_id("uk-desk-open").click()
+    page.get_by_test_id("uk-desk-text").fill(f"Boat {tag} heading NW, please confirm the launch site")
+    page.get_by_test_id("uk-desk-send").click()
+    message = page.get_by_test_id("uk-desk-message").filter(has_text=f"Boat {tag} heading NW")
+    message.wait_for(timeout=10_000)
+    assert message.inner_text().startswith("UK")
     # the refused report is the one console line: Chromium logs every 4xx resource load
     assert signed_in.problems == [
         "console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
