@@ -70,3 +70,13 @@ def assert_error(resp: Any, status: int, code: str) -> None:
     body = resp.json()
     assert set(body) == {"error"} and body["error"]["code"] == code, body
     assert body["error"]["message"]
+
+
+def run_async(coro: Any) -> Any:
+    """``asyncio.run(coro)`` in a thread of its own: the browser tests' Playwright (sync API) keeps an
+    event loop running in the main thread for the whole session, and asyncio.run refuses to nest."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
+from sharing_helpers import run_async
 
 from watchkeeper.api.live import LiveHub
 from watchkeeper.sharing.releasability import HIDDEN, filter_json, inherit, leaks, release_refusal
@@ -93,7 +93,7 @@ def test_live_hub_gives_each_client_what_its_clearance_allows_and_resolves_relea
         assert hub.withheld == 1  # the alert, for the PUBLIC client
         return out
 
-    got = asyncio.run(main())
+    got = run_async(main())
     uk = got["UK-ONLY"][0]["vessels"]
     assert [(v["mmsi"], v["marking"]) for v in uk] == [
         (1, "UK-ONLY"),
@@ -115,4 +115,4 @@ def test_a_client_connected_without_a_clearance_sees_only_public() -> None:
         await hub.handle("picture.update", json.dumps({"kind": "y", "marking": "PUBLIC"}).encode())
         return client.queue.qsize()
 
-    assert asyncio.run(main()) == 1
+    assert run_async(main()) == 1

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sharing_helpers import run_async
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -184,7 +185,7 @@ def test_publisher_to_real_pytak_peers_over_udp_protobuf_and_tcp_xml() -> None:
             udp_reader.close()
         return got_udp, got_tcp
 
-    got_udp, got_tcp = asyncio.run(main())
+    got_udp, got_tcp = run_async(main())
     assert set(got_udp[:3]) == {
         ("watchkeeper.vessel.235000001", "a-u-S"),
         ("watchkeeper.incident.INC-7", "b-r-f-h-c"),
@@ -221,7 +222,7 @@ def test_a_destination_that_is_down_is_retried_and_caught_up() -> None:
         assert port > 0
         return got
 
-    assert asyncio.run(main()) == ["watchkeeper.area.SA-1"]
+    assert run_async(main()) == ["watchkeeper.area.SA-1"]
 
 
 @pytest.mark.parametrize("bad", [{"url": "nowhere"}, {"protocol": "json"}, {"clearance": "SECRET"}])

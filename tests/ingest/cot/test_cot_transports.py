@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cot_helpers import make_event, xml_bytes
+from cot_helpers import make_event, run_async, xml_bytes
 from sqlalchemy import Engine, func, select
 from tls_helpers import make_pki
 
@@ -108,7 +108,7 @@ def _run(
             await bus.close()
         return [p for s, p in published]
 
-    return asyncio.run(asyncio.wait_for(main(), 60))
+    return run_async(asyncio.wait_for(main(), 60))
 
 
 def _stored(engine: Engine) -> dict[str, str]:
