@@ -54,8 +54,14 @@ def prepare_demo_dir(data_dir: Path) -> None:
             raise FileExistsError(f"{data_dir} is not a directory")
         if any(data_dir.iterdir()) and not (data_dir / DEMO_MARKER).exists():
             raise FileExistsError(f"{data_dir} is not empty and not a demo directory: refusing to wipe it")
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True)
+        # empty it rather than remove it: the directory may be the process's working directory, and a
+        # deleted cwd breaks every later relative path (numpy's loadtxt, imported by OpenDrift, is one)
+        for child in data_dir.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / DEMO_MARKER).write_text("made by `watchkeeper demo`; wiped at every demo start\n")
 
 

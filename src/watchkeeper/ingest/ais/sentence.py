@@ -249,5 +249,5 @@ def _gatehouse(fields: list[bytes]) -> GatehouseTime:
     try:
         y, mo, d, h, mi, sec, ms = (int(f) for f in fields[2:9])
         return GatehouseTime(datetime(y, mo, d, h, mi, sec, ms * 1000, tzinfo=UTC))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: found by bench/fuzz_ais.py
         raise DecodeError(RejectReason.MALFORMED, f"Gatehouse time: {exc}") from None

@@ -1,7 +1,13 @@
 // The page's views, one module per capability (docs/notes/page-views.md). Order = tab order, after
 // the built-in "Picture" tab. Add a view: one import, one entry.
+import alerts from "./alerts.js";
+import incidents from "./incidents.js";
+import drift from "./drift.js";
+import outlook from "./outlook.js";
+import stats from "./stats.js";
+import intel from "./intel.js";
 import reports from "./reports.js";
 import liaison from "./liaison.js";
 import partner from "./partner.js";
 
-export const VIEWS = [reports, liaison, partner];
+export const VIEWS = [alerts, incidents, drift, outlook, stats, intel, reports, liaison, partner];
