@@ -124,3 +124,102 @@ def sharing(ctx: SeedContext) -> None:
     # a desk message re-restricted to UK-ONLY
     msgs = api.client.get("/api/sharing/incidents/INC-SEED-2/messages", headers=h).json()["messages"]
     assert api.release(ctx.seed_user, "desk_message", str(msgs[0]["id"]), "UK-ONLY").status_code == 201
+
+
+# ------------------------------------------------------------------ alerts and incidents
+
+
+@seeder
+def alerts_and_incidents(ctx: SeedContext) -> None:
+    """Three boats recorded through the real watch recorder, one per marking: alerts and incidents of each."""
+    import sys
+    from pathlib import Path
+
+    from watchkeeper.alerts.recorder import WatchRecorder
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "alerts"))
+    from alert_helpers import Mover, run
+
+    recorder = WatchRecorder(ctx.api.runtime.engine, simulated=True)
+    movers = {
+        1: Mover.at(50.97, 1.60, [(120.0, 6.0, 300.0), (300.0, 0.6, 45.0)]),  # stops at sea: distress
+        2: Mover.at(50.893, 1.652, [(420.0, 5.0, 315.0)]),  # leaves Wissant: departure
+        3: Mover.at(50.80, 1.58, [(420.0, 5.0, 300.0)]),
+    }
+    watch, _ = run(movers, 420.0, marking={1: "UK-ONLY", 2: "UK-FR", 3: "PUBLIC"}, on_step=recorder.record)
+    ctx.param("alert_id", *watch.engine.alerts, "no-such-alert")
+    ctx.param("incident_id", *watch.book.by_track.values())
+
+
+# ------------------------------------------------------------------ intel
+
+
+@seeder
+def intel(ctx: SeedContext) -> None:
+    """Sources, entities, reports, links and a case with an arrest and a charge, through /api/intel."""
+    api = ctx.api
+    h = api.h(ctx.seed_user)
+
+    def post(path: str, body: dict[str, object]) -> dict[str, object]:
+        resp = api.client.post(f"/api/intel{path}", json=body, headers=h)
+        assert resp.status_code == 201, f"{path}: {resp.text}"
+        out: dict[str, object] = resp.json()
+        return out
+
+    src = post("/sources", {"kind": "human", "identity": "M., contact via Calais"})["id"]
+    grading = {"source": "2", "information": "B", "handling": "P"}
+    entities = []
+    for m in ctx.markings:
+        e = post("/entities", {"kind": "person", "name": f"Organiser {m}", "marking": m})["id"]
+        entities.append(e)
+        r = post(
+            "/reports",
+            {"title": f"report {m}", "body": "seen", "grading": grading, "source_id": src, "marking": m},
+        )
+        ctx.param("report_id", r["id"])
+    post("/links", {"source_id": entities[1], "target_id": entities[2], "type": "associate_of", "marking": "UK-FR"})
+    ctx.param("entity_id", *entities, 999999)
+    for m, ref in zip(ctx.markings, ("OP-A", "OP-B", "OP-C"), strict=True):
+        inv = post(
+            "/investigations",
+            {"reference": ref, "title": f"case {m}", "opened_on": "2026-05-01", "marking": m},
+        )
+        ctx.param("investigation_id", inv["id"])
+        if m == "UK-FR":
+            arrest = post(
+                f"/investigations/{inv['id']}/arrests",
+                {"person_id": entities[1], "arrested_at": "2026-06-02T05:00:00Z", "agency": "PAF"},
+            )
+            charge = post(
+                f"/arrests/{arrest['id']}/charges", {"offence": "facilitation", "charged_on": "2026-06-03"}
+            )
+            ctx.param("arrest_id", arrest["id"])
+            ctx.param("charge_id", charge["id"])
+    # evidence packages need an ingested AIS feed to export: only an unknown id is walked here
+    ctx.param("package_id", "no-such-package")
+
+
+# ------------------------------------------------------------------ drift and search areas
+
+
+@seeder
+def drift_runs(ctx: SeedContext) -> None:
+    """One stored drift run per marking, through the sar model (running OpenDrift here would take minutes)."""
+    from sqlalchemy.orm import Session
+
+    from watchkeeper.sar.models import DriftRun
+
+    now = ctx.api.clock.now()
+    ids = []
+    with Session(ctx.api.runtime.engine) as session, session.begin():
+        for m in ctx.markings:
+            row = DriftRun(
+                created_at=now, created_by=ctx.seed_user, incident_id="INC-SEED-1", marking=m,
+                object_type="piw", lat=51.0, lon=1.5, start_time=now, hours=1, particles=10,
+                current_model="tidal", wind_model="constant", compute_s=0.1, request={},
+                geojson={"type": "FeatureCollection", "features": []}, grids=[], plan=None,
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            ids.append(row.id)
+    ctx.param("run_id", *ids, 999999)
