@@ -177,7 +177,10 @@ def intel(ctx: SeedContext) -> None:
             {"title": f"report {m}", "body": "seen", "grading": grading, "source_id": src, "marking": m},
         )
         ctx.param("report_id", r["id"])
-    post("/links", {"source_id": entities[1], "target_id": entities[2], "type": "associate_of", "marking": "UK-FR"})
+    post(
+        "/links",
+        {"source_id": entities[1], "target_id": entities[2], "type": "associate_of", "marking": "UK-FR"},
+    )
     ctx.param("entity_id", *entities, 999999)
     for m, ref in zip(ctx.markings, ("OP-A", "OP-B", "OP-C"), strict=True):
         inv = post(
