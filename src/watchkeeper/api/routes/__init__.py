@@ -30,6 +30,10 @@ ROUTE_MODULES: tuple[str, ...] = (
     "intel",
     "alerts",
     "incidents",
+    "sharing",
+    "reports",
+    "partner",
+    "audit",  # sharing: releasability, observer reports, French liaison, audit
     # capabilities to come: each adds its module here (alerts, incidents, assets, weather, sar, intel,
     # sharing, stats)
 )

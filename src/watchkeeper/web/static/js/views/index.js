@@ -3,8 +3,11 @@
 import alerts from "./alerts.js";
 import incidents from "./incidents.js";
 import drift from "./drift.js";
+import reports from "./reports.js";
 import outlook from "./outlook.js";
 import stats from "./stats.js";
 import intel from "./intel.js";
+import partner from "./partner.js";
+import liaison from "./liaison.js";
 
-export const VIEWS = [alerts, incidents, drift, outlook, stats, intel];
+export const VIEWS = [alerts, incidents, drift, reports, outlook, stats, intel, partner, liaison];
