@@ -27,10 +27,10 @@ from watchkeeper.ingest.ais.decoder import FeedResult
 from watchkeeper.ingest.pipeline import AisIngestor
 from watchkeeper.picture.live import LivePicture
 from watchkeeper.picture.store import PictureStore
-from watchkeeper.stats.outcomes import OutcomeProvider
 from watchkeeper.sharing.service import SharingService
 from watchkeeper.sharing.tak import TakPublisher
 from watchkeeper.sharing.wiring import FieldIngestor, install_sharing, open_field_ingestor
+from watchkeeper.stats.outcomes import OutcomeProvider
 from watchkeeper.store.audit import AuditWriter
 from watchkeeper.store.db import open_store
 from watchkeeper.store.users import UsersRepo
