@@ -65,6 +65,7 @@ def sensors_json(sim: Simulation) -> dict[str, object]:
                 "bearing_sigma_deg": r.bearing_sigma_deg,
                 "max_range_m": r.max_range_m,
                 "clutter_mean_per_scan": c.clutter_per_scan,
+                "polar_frame": "geodetic",  # slant range, true bearing (geodesic azimuth from the site)
                 "pd": "ships/ferries 0.98, fishing 0.9, small boats 0.9 - 0.3*range/max_range",
             }
             for r in sim.radars
