@@ -125,7 +125,6 @@ class RadarModel:
         return np.asarray(r <= limit)
 
 
-
 def radar_models(sites: Sequence[RadarSite], polar_frame: str | None = None) -> tuple[RadarModel, ...]:
     """One model per site, in the frame each site declares unless ``polar_frame`` overrides it."""
     if polar_frame is not None and polar_frame not in POLAR_FRAMES:

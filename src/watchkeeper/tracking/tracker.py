@@ -3,9 +3,14 @@
 ``Tracker.step(scan_time, plots, ais)`` consumes everything observed before ``scan_time`` in event-time
 order and returns the confirmed tracks predicted to ``scan_time``. Inside a step, plots are cut into
 batches of one radar and one sector (a ``1/sectors`` slice of the scan period, aligned on the epoch), and
-AIS reports into batches of the same windows; batches run in time order, and every candidate
-track–plot pair is predicted to that plot's own beam time. A target crosses each radar's beam once per
-revolution, so it has at most one plot per batch and the batch is a valid assignment problem.
+AIS reports into batches of the same windows; batches run in time order (window, then radars in site
+order, then AIS), whatever order the inputs arrived in, and every candidate track–plot pair is predicted
+to that plot's own beam time. A target crosses each radar's beam once per revolution, so it has at most
+one plot per batch and the batch is a valid assignment problem.
+
+State in, events out: a ``Tracker`` holds the track table; ``step`` is the only way it changes, so a
+replay (``runner.run_scenario``) and the live core (``live.LiveTracker``) that feed it the same scans get
+the same tracks.
 """
 
 from __future__ import annotations
@@ -20,7 +25,14 @@ import numpy.typing as npt
 
 from watchkeeper.core.types import AisReport, Plot
 from watchkeeper.geo.frames import to_wgs84
-from watchkeeper.tracking.ais_fusion import KNOT_MPS, AisBatch, AisConfig, ais_arrays, measurement_covariance
+from watchkeeper.tracking.ais_fusion import (
+    KNOT_MPS,
+    AisBatch,
+    AisConfig,
+    ais_arrays,
+    identities,
+    measurement_covariance,
+)
 from watchkeeper.tracking.association import gnn
 from watchkeeper.tracking.filters import LOG_2PI, ImmPrediction, mahalanobis2, predict, update
 from watchkeeper.tracking.gating import CHI2_2DOF_999, coarse_pairs, coarse_radius
@@ -37,7 +49,6 @@ class TrackerConfig:
     management: ManagementConfig = field(default_factory=ManagementConfig)
     ais: AisConfig = field(default_factory=AisConfig)
     gate: float = CHI2_2DOF_999
-    detection_probability: float = 0.85
     new_target_density_per_m2: float = 1e-9
     sectors_per_scan: int = 8
     coarse_gate_cap_m: float = 3000.0
@@ -45,7 +56,18 @@ class TrackerConfig:
 
 @dataclass(slots=True)
 class TrackOutput:
-    """Confirmed tracks at one scan time, as arrays (UTM 31N and WGS84)."""
+    """Confirmed tracks at one scan time, as arrays aligned on ``track_id`` (UTM 31N and WGS84).
+
+    ``time`` is seconds since the tracker's epoch (``epoch`` adds it back as UTC). Per track:
+    ``track_id`` (stable for the track's life, never reused in a run); ``xy`` (m, UTM 31N), ``lat``/``lon``
+    (WGS84°); ``sog_kn`` and ``cog_deg`` (true); ``mmsi`` (0 when no AIS is bound); ``dark`` (no AIS vouches
+    for the track, see ``ais_fusion``); ``name`` (the vessel name from AIS static data, "" when unknown);
+    ``mode_probability`` (n, M) of the IMM modes ``mode_names`` (``"steady"``, ``"manoeuvring"``: see
+    ``models``); ``age_s`` since the track's first plot or report; ``plot_updates`` and ``ais_updates``
+    (radar plots and AIS reports that updated it); ``since_update_s`` (coasting time: seconds since its last
+    update by any sensor); ``position_sigma_m`` (1σ along the major axis of its position uncertainty);
+    ``speed_sigma_kn`` (1σ of its speed).
+    """
 
     time: float
     track_id: IntArray
@@ -56,9 +78,25 @@ class TrackOutput:
     cog_deg: FloatArray
     mmsi: IntArray
     dark: npt.NDArray[np.bool_]
+    name: tuple[str, ...] = ()
+    mode_names: tuple[str, ...] = ()
+    mode_probability: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    age_s: FloatArray = field(default_factory=lambda: np.zeros(0))
+    plot_updates: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    ais_updates: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    since_update_s: FloatArray = field(default_factory=lambda: np.zeros(0))
+    position_sigma_m: FloatArray = field(default_factory=lambda: np.zeros(0))
+    speed_sigma_kn: FloatArray = field(default_factory=lambda: np.zeros(0))
+    epoch: datetime | None = None
 
     def __len__(self) -> int:
         return int(self.track_id.shape[0])
+
+    @property
+    def time_utc(self) -> datetime:
+        if self.epoch is None:
+            raise ValueError("TrackOutput without an epoch")
+        return self.epoch + timedelta(seconds=self.time)
 
 
 class Tracker:
@@ -77,18 +115,27 @@ class Tracker:
         self._window = self._period / self.config.sectors_per_scan
         self._rev_done = [0 for _ in self.radars]  # revolutions already scored per radar
         self._init_mu = np.asarray(self.config.models.initial_probabilities, dtype=float)
+        self.names: dict[int, str] = {}  # MMSI → vessel name, from AIS static reports
 
     # ---- public API -------------------------------------------------------------------------
     def seconds(self, t: datetime) -> float:
         return (t - self.epoch).total_seconds()
 
+    @property
+    def scan_period_s(self) -> float:
+        return self._period
+
     def step(self, scan_time: datetime, plots: Sequence[Plot], ais: Sequence[AisReport] = ()) -> TrackOutput:
-        """Process plots and AIS reports observed before ``scan_time``; return confirmed tracks then."""
+        """Process plots and AIS reports observed before ``scan_time``; return confirmed tracks then.
+
+        Plots of sensors the tracker does not know, and plots without a polar position (system tracks,
+        TLL), are ignored: the caller keeps them. Order of the inputs does not matter.
+        """
         sensor = np.array([self._sensor_index.get(p.sensor_id, -1) for p in plots], dtype=np.int64)
-        known = sensor >= 0
         t = np.array([self.seconds(p.time) for p in plots], dtype=float)
         rng = np.array([p.range_m for p in plots], dtype=float)
         brg = np.array([p.bearing_deg for p in plots], dtype=float)
+        known = (sensor >= 0) & np.isfinite(rng) & np.isfinite(brg)
         return self.step_arrays(
             self.seconds(scan_time),
             t[known],
@@ -96,6 +143,7 @@ class Tracker:
             rng[known],
             brg[known],
             ais_arrays(ais, self.epoch),
+            [(mmsi, name) for _t, mmsi, name in sorted(identities(ais, self.epoch))],
         )
 
     def step_arrays(
@@ -106,15 +154,19 @@ class Tracker:
         range_m: FloatArray,
         bearing_deg: FloatArray,
         ais: AisBatch | None = None,
+        names: Sequence[tuple[int, str]] = (),
     ) -> TrackOutput:
-        """Array form of :meth:`step` (times in seconds since the epoch)."""
+        """Array form of :meth:`step` (times in seconds since the epoch).
+
+        ``names`` are (MMSI, vessel name) pairs of the AIS static reports of the step, in event-time order.
+        """
         xy = np.zeros((plot_time.shape[0], 2))
         cov = np.zeros((plot_time.shape[0], 2, 2))
         for radar in self.radars:
             sel = plot_sensor == radar.index
             if sel.any():
                 xy[sel], cov[sel] = radar.to_cartesian(range_m[sel], bearing_deg[sel])
-        return self.step_cartesian(scan_time, plot_time, plot_sensor, xy, cov, ais)
+        return self.step_cartesian(scan_time, plot_time, plot_sensor, xy, cov, ais, names)
 
     def step_cartesian(
         self,
@@ -124,8 +176,11 @@ class Tracker:
         xy: FloatArray,
         cov: FloatArray,
         ais: AisBatch | None = None,
+        names: Sequence[tuple[int, str]] = (),
     ) -> TrackOutput:
         """Process converted plots (UTM 31N) and AIS arrays observed before ``scan_time``."""
+        for mmsi, name in names:
+            self.names[int(mmsi)] = name
         n_radar = len(self.radars)
         keys_t = [np.floor(plot_time / self._window).astype(np.int64)]
         keys_s = [plot_sensor]
@@ -135,7 +190,12 @@ class Tracker:
         win = np.concatenate(keys_t)
         src = np.concatenate(keys_s)
         times = np.concatenate([plot_time] + ([ais.time] if ais is not None and len(ais) else []))
-        order = np.lexsort((times, src, win))
+        # ties in time broken by the measurement itself, so the order of arrival never matters
+        tie = np.concatenate(
+            [xy[:, 0] + 1e-3 * xy[:, 1]]
+            + ([ais.mmsi.astype(float) + ais.xy[:, 0] * 1e-12] if ais is not None and len(ais) else [])
+        )
+        order = np.lexsort((tie, times, src, win))
         win_o, src_o = win[order], src[order]
         if win_o.size == 0:
             self._score_revolutions(scan_time)
@@ -165,7 +225,16 @@ class Tracker:
         grid = np.degrees(np.arctan2(xc[:, 2], xc[:, 3])) % 360.0
         cog = grid_to_true_deg(lon, lat, grid)
         mmsi = tab.mmsi[rows]
-        stale = (time - tab.last_ais[rows]) > self.config.ais.stale_s
+        ais = self.config.ais
+        limit = np.where(speed >= ais.slow_kn * KNOT_MPS, ais.stale_moving_s, ais.stale_slow_s)
+        stale = (time - tab.last_ais[rows]) > limit
+        pos_cov = tab.pc[rows, :2, :2]
+        a, b, c = pos_cov[:, 0, 0], pos_cov[:, 0, 1], pos_cov[:, 1, 1]
+        major = 0.5 * (a + c) + np.sqrt(0.25 * (a - c) ** 2 + b * b)
+        u = np.where(speed[:, None] > 1e-6, xc[:, 2:] / np.maximum(speed, 1e-6)[:, None], 0.0)
+        vel_cov = tab.pc[rows, 2:, 2:]
+        speed_var = np.einsum("ki,kij,kj->k", u, vel_cov, u)
+        speed_var = np.where(speed > 1e-6, speed_var, 0.5 * (vel_cov[:, 0, 0] + vel_cov[:, 1, 1]))
         return TrackOutput(
             time=time,
             track_id=tab.uid[rows],
@@ -176,6 +245,16 @@ class Tracker:
             cog_deg=cog,
             mmsi=mmsi,
             dark=(mmsi == 0) | stale,
+            name=tuple(self.names.get(int(m), "") if m > 0 else "" for m in mmsi),
+            mode_names=self.config.models.names,
+            mode_probability=tab.mu[rows].copy(),
+            age_s=time - tab.created[rows],
+            plot_updates=tab.plot_updates[rows].copy(),
+            ais_updates=tab.ais_updates[rows].copy(),
+            since_update_s=time - tab.last_update[rows],
+            position_sigma_m=np.sqrt(np.maximum(major, 0.0)),
+            speed_sigma_kn=np.sqrt(np.maximum(speed_var, 0.0)) / KNOT_MPS,
+            epoch=self.epoch,
         )
 
     def time_of(self, seconds: float) -> datetime:
@@ -240,8 +319,9 @@ class Tracker:
                     + logdet
                     + 2.0 * LOG_2PI
                     + 2.0 * np.log(clutter)
-                    - 2.0 * np.log(cfg.detection_probability)
+                    - 2.0 * np.log(cfg.management.detection_probability)
                 )
+                cost_raw = cost
                 cost = np.where(gated, np.minimum(cost, -1e-6), np.inf)
                 ta, ma = gnn(ti, mj, cost, len(tab), n_meas)
                 if ta.size:
@@ -250,6 +330,8 @@ class Tracker:
                     sel = key_order[np.searchsorted(key, ta * n_meas + ma, sorter=key_order)]
                     self._apply(pred, sel, ta, xy[ma], cov[ma], t[ma])
                     tab.last_hit[ta, sensor] = t[ma]
+                    tab.score[ta] -= 0.5 * cost_raw[sel]
+                    tab.plot_updates[ta] += 1
                     assigned_meas[ma] = True
         new = ~assigned_meas & ~near_confirmed
         if new.any():
@@ -322,6 +404,7 @@ class Tracker:
                     z = np.column_stack([batch.xy[upd[sel]], np.nan_to_num(batch.vel[upd[sel]])])[:, :d]
                     self._apply(pred, sel, rows[sel], z, r_full[upd[sel]][:, :d, :d], batch.time[upd[sel]])
             tab.last_ais[rows] = batch.time[upd]
+            tab.ais_updates[rows] += 1
         new = np.flatnonzero(row_of < 0)
         if new.size:
             _, first = np.unique(batch.mmsi[new], return_index=True)
