@@ -18,6 +18,7 @@ import numpy as np
 
 from watchkeeper.core.types import Plot
 from watchkeeper.ingest.radar.scenario import ScenarioSensors, load_sensors, read_plots
+from watchkeeper.tracking import messages
 from watchkeeper.tracking.ais_fusion import AisBatch, ais_arrays, identities, read_ais_file
 from watchkeeper.tracking.measurement import radar_models
 from watchkeeper.tracking.models import FloatArray
@@ -110,8 +111,8 @@ def run_scenario(
 
 
 def iso_utc(epoch: datetime, seconds: float) -> str:
-    t = (epoch + timedelta(seconds=seconds)).astimezone(UTC)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+    """The scan time as ISO 8601 UTC with milliseconds (``2026-10-05T02:00:02.500Z``)."""
+    return messages.iso_utc((epoch + timedelta(seconds=seconds)).astimezone(UTC))
 
 
 def write_tracks_csv(path: Path | str, epoch: datetime, outputs: Iterator[TrackOutput]) -> int:

@@ -131,13 +131,17 @@ class Tracker:
         Plots of sensors the tracker does not know, and plots without a polar position (system tracks,
         TLL), are ignored: the caller keeps them. Order of the inputs does not matter.
         """
+        return self.step_at(self.seconds(scan_time), plots, ais)
+
+    def step_at(self, scan_s: float, plots: Sequence[Plot], ais: Sequence[AisReport] = ()) -> TrackOutput:
+        """:meth:`step` with the scan time in seconds since the epoch."""
         sensor = np.array([self._sensor_index.get(p.sensor_id, -1) for p in plots], dtype=np.int64)
         t = np.array([self.seconds(p.time) for p in plots], dtype=float)
         rng = np.array([p.range_m for p in plots], dtype=float)
         brg = np.array([p.bearing_deg for p in plots], dtype=float)
         known = (sensor >= 0) & np.isfinite(rng) & np.isfinite(brg)
         return self.step_arrays(
-            self.seconds(scan_time),
+            scan_s,
             t[known],
             sensor[known],
             rng[known],
@@ -266,6 +270,8 @@ class Tracker:
         cfg = self.config.management
         for radar in self.radars:
             period = radar.scan_period_s
+            if len(self.tracks) == 0:  # nothing to score: skip the idle revolutions at once
+                self._rev_done[radar.index] = max(self._rev_done[radar.index], int(np.floor(now / period)))
             while (self._rev_done[radar.index] + 1) * period <= now + 1e-9:
                 k = self._rev_done[radar.index]
                 start, end = k * period, (k + 1) * period
