@@ -141,9 +141,9 @@ class TrackHistory:
             stmt = sqlite_insert(TrackPoint).on_conflict_do_nothing(index_elements=["track_id", "time"])
         else:
             raise NotImplementedError(f"track history on {dialect}")
+        # RETURNING lists only the rows really inserted (executemany rowcounts differ between drivers)
         with self.engine.begin() as conn:
-            result = conn.execute(stmt, rows)
-        return max(int(result.rowcount), 0)
+            return len(conn.execute(stmt.returning(TrackPoint.id), rows).all())
 
     def history(
         self,
