@@ -1,7 +1,7 @@
 """Helpers for the tracker tests: a fixed epoch, one synthetic radar, plots of known targets and clutter.
 
 The synthetic radar measures in the UTM 31N plane (``polar_frame="grid"``) so that truth, plots and tracks
-share one frame exactly; ``test_measurement.py`` checks the geodetic frame separately. Everything is
+share one frame exactly; ``test_radar_measurement.py`` checks the geodetic frame separately. Everything is
 seeded: no wall clock, no unseeded randomness.
 """
 
