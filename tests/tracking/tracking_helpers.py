@@ -112,3 +112,23 @@ def static_report(mmsi: int, seconds: float, name: str) -> AisReport:
         mmsi=mmsi, msg_type=5, event_time=at(seconds), time_source=TimeSource.TAG_BLOCK, source="test",
         name=name,
     )  # fmt: skip
+
+
+def turning(start_xy: np.ndarray, speed_mps: float, turn_s: float, start_turn_s: float) -> Motion:
+    """One target heading east at ``speed_mps``, turning 90° to starboard (to south) over ``turn_s`` from
+    ``start_turn_s``, then heading south."""
+    rate = np.pi / 2.0 / turn_s
+    radius = speed_mps / rate
+    centre = start_xy + np.array([speed_mps * start_turn_s, -radius])
+
+    def motion(t: float) -> np.ndarray:
+        if t < start_turn_s:
+            xy = start_xy + np.array([speed_mps * t, 0.0])
+        elif t < start_turn_s + turn_s:
+            a = rate * (t - start_turn_s)
+            xy = centre + radius * np.array([np.sin(a), np.cos(a)])
+        else:
+            xy = centre + np.array([radius, -speed_mps * (t - start_turn_s - turn_s)])
+        return xy.reshape(1, 2)
+
+    return motion
