@@ -8,7 +8,7 @@ import pytest
 from tracking_helpers import EPOCH, SITE_XY, at, constant_velocity, radar, scan_plots
 
 from watchkeeper.tracking.association import gnn
-from watchkeeper.tracking.tracker import Tracker
+from watchkeeper.tracking.tracker import Tracker, TrackerConfig
 
 
 def test_gnn_is_the_optimal_assignment_not_the_greedy_one() -> None:
@@ -32,7 +32,9 @@ def test_gnn_leaves_pairs_not_worth_assigning_and_solves_clusters_apart() -> Non
     assert empty_t.size == 0 and empty_m.size == 0
 
 
-def _crossing_run(seed: int, clutter: int) -> tuple[list[list[int]], int, int]:
+def _crossing_run(
+    seed: int, clutter: int, config: TrackerConfig | None = None
+) -> tuple[list[list[int]], int, int]:
     """Two boats crossing at 60° 15 km from the radar at 5 m/s, Pd 0.9, ``clutter`` plots per scan.
 
     Returns, per boat, the ids of the track nearest to it in every scan where the boats are more than
@@ -45,7 +47,7 @@ def _crossing_run(seed: int, clutter: int) -> tuple[list[list[int]], int, int]:
     heading = np.radians([60.0, 120.0])  # grid headings: the tracks cross at 60°
     vel = speed * np.column_stack([np.sin(heading), np.cos(heading)])
     motion = constant_velocity(centre - vel * 100.0, vel)  # both at the centre at t = 100 s
-    tracker = Tracker([radar()], EPOCH)
+    tracker = Tracker([radar()], EPOCH, config)
     ids: list[list[int]] = [[], []]
     lost = 0
     most = 0

@@ -170,8 +170,11 @@ def end_of_revolution(
     """Score one radar revolution [rev_start, rev_end) for every track, then confirm and delete."""
     if len(table) == 0:
         return
-    eligible = in_coverage & (table.created < rev_start)
     hit = table.last_hit[:, sensor] >= rev_start - 0.05 * (rev_end - rev_start)
+    # a track made during this revolution (by another radar's plot, or by this radar's earlier in the
+    # sweep) earns the opportunity only if this radar then hit it: its miss cannot be judged yet
+    new_hit = hit & (table.last_hit[:, sensor] > table.created)
+    eligible = in_coverage & ((table.created < rev_start) | new_hit)
     table.opportunities += eligible
     table.hits += eligible & hit
     miss = eligible & ~hit

@@ -36,6 +36,7 @@ from watchkeeper.tracking.ais_fusion import (
 from watchkeeper.tracking.association import gnn
 from watchkeeper.tracking.filters import LOG_2PI, ImmPrediction, mahalanobis2, predict, update
 from watchkeeper.tracking.gating import CHI2_2DOF_999, coarse_pairs, coarse_radius
+from watchkeeper.tracking.jpda import marginals
 from watchkeeper.tracking.management import ManagementConfig, TrackTable, end_of_revolution
 from watchkeeper.tracking.measurement import RadarModel, grid_to_true_deg
 from watchkeeper.tracking.models import DEFAULT_MODELS, FloatArray, ImmModels
@@ -50,6 +51,7 @@ class TrackerConfig:
     ais: AisConfig = field(default_factory=AisConfig)
     gate: float = CHI2_2DOF_999
     new_target_density_per_m2: float = 1e-9
+    association: str = "gnn"  # "gnn" (the default, docs/design.md) or "jpda" (jpda.py)
     sectors_per_scan: int = 8
     coarse_gate_cap_m: float = 3000.0
 
@@ -327,21 +329,89 @@ class Tracker:
                     + 2.0 * np.log(clutter)
                     - 2.0 * np.log(cfg.management.detection_probability)
                 )
-                cost_raw = cost
-                cost = np.where(gated, np.minimum(cost, -1e-6), np.inf)
-                ta, ma = gnn(ti, mj, cost, len(tab), n_meas)
-                if ta.size:
-                    key = ti * n_meas + mj
-                    key_order = np.argsort(key)
-                    sel = key_order[np.searchsorted(key, ta * n_meas + ma, sorter=key_order)]
-                    self._apply(pred, sel, ta, xy[ma], cov[ma], t[ma])
-                    tab.last_hit[ta, sensor] = t[ma]
-                    tab.score[ta] -= 0.5 * cost_raw[sel]
-                    tab.plot_updates[ta] += 1
-                    assigned_meas[ma] = True
+                if cfg.association == "jpda":
+                    g = np.flatnonzero(gated)
+                    assigned_meas = self._jpda(sensor, pred, g, ti[g], mj[g], -0.5 * cost[g], t, xy, cov)
+                else:
+                    cost_raw = cost
+                    cost = np.where(gated, np.minimum(cost, -1e-6), np.inf)
+                    ta, ma = gnn(ti, mj, cost, len(tab), n_meas)
+                    if ta.size:
+                        key = ti * n_meas + mj
+                        key_order = np.argsort(key)
+                        sel = key_order[np.searchsorted(key, ta * n_meas + ma, sorter=key_order)]
+                        self._apply(pred, sel, ta, xy[ma], cov[ma], t[ma])
+                        tab.last_hit[ta, sensor] = t[ma]
+                        tab.score[ta] -= 0.5 * cost_raw[sel]
+                        tab.plot_updates[ta] += 1
+                        assigned_meas[ma] = True
         new = ~assigned_meas & ~near_confirmed
         if new.any():
             self._initiate(t[new], xy[new], cov[new], sensor)
+
+    def _jpda(
+        self,
+        sensor: int,
+        pred: ImmPrediction,
+        g: IntArray,
+        ti: IntArray,
+        mj: IntArray,
+        log_l: FloatArray,
+        t: FloatArray,
+        xy: FloatArray,
+        cov: FloatArray,
+    ) -> npt.NDArray[np.bool_]:
+        """IMM-JPDA update of the gated tracks; returns the plots mostly used (Σ β ≥ 0.5).
+
+        Each track's posterior is the moment-matched mixture over its association hypotheses (each gated
+        plot, updated at that plot's time, and "no plot", predicted to the time of its likeliest plot),
+        weighted by β and by the mode probabilities each hypothesis gives.
+        """
+        tab = self.tracks
+        n_meas = t.shape[0]
+        used = np.zeros(n_meas, dtype=bool)
+        if ti.size == 0:
+            return used
+        miss = 1.0 - self.config.management.detection_probability * 0.999
+        beta_all, beta0_all = marginals(ti, mj, log_l, len(tab), n_meas, miss)
+        rows, inv = np.unique(ti, return_inverse=True)
+        beta0 = beta0_all[rows]
+        sub = ImmPrediction(pred.x[g], pred.p[g], pred.c[g], pred.x_comb[g], pred.p_comb[g])
+        xh, ph, muh = update(sub, xy[mj], cov[mj])  # per hypothesis (pair), per mode
+        # "no plot": predicted to the time of the track's likeliest plot
+        best = np.full(rows.size, -1.0)
+        t_ref = np.zeros(rows.size)
+        for k in range(ti.size):  # small: gated pairs of one batch
+            if beta_all[k] > best[inv[k]]:
+                best[inv[k]] = beta_all[k]
+                t_ref[inv[k]] = t[mj[k]]
+        p0 = self._pair_prediction(rows, t_ref)
+        m = tab.mu.shape[1]
+        w = beta_all[:, None] * muh  # (pairs, M)
+        w0 = beta0[:, None] * p0.c  # (rows, M)
+        mu = w0.copy()
+        np.add.at(mu, inv, w)
+        mu = np.maximum(mu, 1e-12)
+        x = w0[..., None] * p0.x
+        np.add.at(x, inv, w[..., None] * xh)
+        x /= mu[..., None]
+        d0 = p0.x - x
+        pm = w0[..., None, None] * (p0.p + d0[..., :, None] * d0[..., None, :])
+        dh = xh - x[inv]
+        np.add.at(pm, inv, w[..., None, None] * (ph + dh[..., :, None] * dh[..., None, :]))
+        pm /= mu[..., None, None]
+        mu /= mu.sum(axis=1, keepdims=True)
+        tab.set_state(rows, x.reshape(-1, m, 4), pm, mu, t_ref)
+        hit = beta0 < 0.5
+        tab.last_hit[rows[hit], sensor] = t_ref[hit]
+        tab.plot_updates[rows[hit]] += 1
+        lik = np.zeros(rows.size)
+        np.add.at(lik, inv, np.exp(np.minimum(log_l, 700.0)))
+        tab.score[rows[hit]] += np.log(np.maximum(lik[hit], 1e-300))
+        load = np.zeros(n_meas)
+        np.add.at(load, mj, beta_all)
+        used[load >= 0.5] = True
+        return used
 
     def _initiate(self, t: FloatArray, xy: FloatArray, cov: FloatArray, sensor: int) -> None:
         k = t.shape[0]
