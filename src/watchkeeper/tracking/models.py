@@ -14,7 +14,7 @@ A stopped or drifting small craft shows as a dark track whose ``steady`` probabi
 ``manoeuvring`` while its speed fell under about 1.5 kn (docs/design.md, "Tracker").
 Mean sojourn times 1,000 s (steady) and 300 s (manoeuvring): ships hold their course for many minutes and
 a boat under power stays under power for its crossing. PSDs and sojourn times were chosen on the shared
-scenarios; halving or doubling any one of them moved GOSPA by under 10% there (docs/design.md, "Tracker").
+scenarios; halving or doubling any one of them moved GOSPA by under 3% there (docs/design.md, "Tracker").
 A craft turning much harder — 35 kn through 90° in 15 s, 0.2 g — stays in track but may be re-initiated.
 Reference: Bar-Shalom, Li, Kirubarajan, *Estimation with Applications to Tracking and Navigation*
 (2001), §6.2.2 (discretised continuous white-noise acceleration) and §11.6 (IMM).
