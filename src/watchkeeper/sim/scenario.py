@@ -3,7 +3,7 @@
 Files: ``sensors.json`` (``"simulated": true``), ``plots.csv``, ``ais.nmea``, ``truth.csv``,
 ``plots_truth.csv``. Plots and AIS are sorted by event time; times are ISO 8601 UTC with
 milliseconds (``2026-10-05T02:00:00.033Z``). Frames are generated vectorised and formatted in bulk,
-so 2,000 targets × 120 s take seconds (see docs/notes/bench-sim.md).
+so 2,000 targets × 120 s take seconds (docs/benchmarks.md, "Tracker against Stone Soup").
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ holds its UAP and item layouts, citing the EUROCONTROL specification part and ed
 
 Why not a library: Croatia Control's ``asterix_decoder`` is GPL-3 (not for an Apache-2.0 runtime);
 ``asterix4py`` (MIT) has had no release since 2020 and ships item XML copied from the GPL project.
-See docs/notes/radar.md.
+See docs/design.md, "Radar ingest".
 """
 
 from __future__ import annotations
