@@ -118,3 +118,13 @@ def test_advance_releases_scans_without_input() -> None:
     outs = live.advance(at(6.0))
     assert [o.time for o in outs] == [0.0, 2.5, 5.0]
     assert live.advance(at(6.2)) == []
+
+
+def test_resumed_tracker_numbers_its_tracks_above_the_stored_ones(small_cut: Path) -> None:
+    sensors = load_sensors(small_cut)
+    live = LiveTracker(radar_models(sensors.radars), sensors.start_utc, first_track_id=5000)
+    outs: list[TrackOutput] = []
+    for _arrival, item in _arrivals(small_cut, np.random.default_rng(1))[:3000]:
+        outs.extend(live.push(item))
+    ids = np.concatenate([o.track_id for o in outs])
+    assert ids.size and ids.min() >= 5000

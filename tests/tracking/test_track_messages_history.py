@@ -65,12 +65,13 @@ def _history_roundtrip(url: str, outputs: list[TrackOutput]) -> None:
         assert window and all(start <= p.time <= end for p in window)
         assert len(window) == sum(track in o.track_id for o in outputs[20:30])
         assert history.history(track, end + timedelta(hours=1)) == []
+        assert history.max_track_id() == max(int(o.track_id.max()) for o in outputs if len(o))
         # releasability: UK-ONLY rows are not seen by a UK-FR clearance
         assert history.history(track, clearance="UK-FR") == []
         downgrade(engine, "0002_stats_weather")
         assert "track_points" not in inspect(engine).get_table_names()
         upgrade(engine)
-        assert TrackHistory(engine).history(track) == []
+        assert TrackHistory(engine).history(track) == [] and TrackHistory(engine).max_track_id() == 0
     finally:
         engine.dispose()
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    func,
     select,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -144,6 +145,11 @@ class TrackHistory:
         # RETURNING lists only the rows really inserted (executemany rowcounts differ between drivers)
         with self.engine.begin() as conn:
             return len(conn.execute(stmt.returning(TrackPoint.id), rows).all())
+
+    def max_track_id(self) -> int:
+        """The largest track id stored (0 when none): where a resumed tracker's ids must start above."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(TrackPoint.track_id))).scalar() or 0)
 
     def history(
         self,

@@ -18,7 +18,10 @@ same tracks for the same inputs (tested).
 
 Driving it (the live worker): ``outputs = live.push_plot(plot)`` / ``live.push_ais(report)`` for every
 decoded input, publishing each returned ``TrackOutput`` (``messages.track_messages``) and appending it to
-the history (``history.TrackHistory.write``); drain ``live.late`` into the log now and then.
+the history (``history.TrackHistory.write``); drain ``live.late`` into the log now and then. Keep
+``epoch`` fixed (e.g. midnight UTC of the service's first day): scans are aligned on it, so a replay of the
+input log gives the same scans, tracks and ids. A restart that does not replay the whole log starts ids
+above the stored ones (``first_track_id=TrackHistory(engine).max_track_id() + 1``).
 """
 
 from __future__ import annotations
@@ -56,8 +59,9 @@ class LiveTracker:
         epoch: datetime,
         config: TrackerConfig | None = None,
         lateness_s: float | None = None,
+        first_track_id: int = 1,
     ) -> None:
-        self.tracker = Tracker(radars, epoch, config)
+        self.tracker = Tracker(radars, epoch, config, first_track_id)
         self.epoch = epoch
         self.period = self.tracker.scan_period_s
         self.lateness_s = self.period if lateness_s is None else float(lateness_s)

@@ -105,13 +105,19 @@ class Tracker:
     """Multi-sensor multi-target tracker over a fixed set of radars plus AIS (see module docstring)."""
 
     def __init__(
-        self, radars: Sequence[RadarModel], epoch: datetime, config: TrackerConfig | None = None
+        self,
+        radars: Sequence[RadarModel],
+        epoch: datetime,
+        config: TrackerConfig | None = None,
+        first_track_id: int = 1,
     ) -> None:
+        """``first_track_id``: where track ids start (a service resuming after a restart without replaying
+        its whole log starts above the ids it has stored, ``TrackHistory.max_track_id() + 1``)."""
         self.radars = tuple(radars)
         self.epoch = epoch
         self.config = config or TrackerConfig()
         n_models = len(self.config.models.models)
-        self.tracks = TrackTable(n_models=n_models, n_sensors=len(self.radars))
+        self.tracks = TrackTable(n_models=n_models, n_sensors=len(self.radars), next_uid=first_track_id)
         self._sensor_index = {r.sensor_id: r.index for r in self.radars}
         self._period = min(r.scan_period_s for r in self.radars) if self.radars else 2.5
         self._window = self._period / self.config.sectors_per_scan
