@@ -143,7 +143,20 @@ def demo(
         prepare_demo_dir(data_dir)
     except FileExistsError as exc:
         _fail(str(exc))
-    overrides: dict[str, object] = {"data_dir": data_dir, "database_url": None, "allow_simulated": True}
+    import json
+
+    from watchkeeper.sim.demo import demo_feed, demo_simulation
+    from watchkeeper.sim.scenario import sensors_json
+
+    simulation = demo_simulation(seed=seed, duration_s=duration)
+    radars_file = data_dir / "sensors.json"  # the simulation's own radars (SIMULATED) for the tracker
+    radars_file.write_text(json.dumps(sensors_json(simulation), indent=2) + "\n", encoding="ascii")
+    overrides: dict[str, object] = {
+        "data_dir": data_dir,
+        "database_url": None,
+        "allow_simulated": True,
+        "radars_file": radars_file,
+    }
     if not os.environ.get("WATCHKEEPER_SECRET_KEY"):
         overrides["secret_key"] = secrets.token_urlsafe(48)  # fresh store, fresh key: old tokens die
     settings = Settings(**overrides)  # type: ignore[arg-type]
@@ -154,9 +167,7 @@ def demo(
     runtime.users.add(DEMO_USER, password, DEMO_ROLES, DEMO_CLEARANCE, _now(), replace=True)
 
     async def _feed(rt: Runtime) -> None:
-        from watchkeeper.sim.demo import demo_feed
-
-        await replay(rt, demo_feed(seed=seed, duration_s=duration), speed)
+        await replay(rt, demo_feed(simulation=simulation), speed)
 
     runtime.add_task("demo-feed", _feed)
     url = f"http://127.0.0.1:{port}/"

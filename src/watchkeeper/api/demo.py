@@ -5,8 +5,9 @@ Replay pacing is the one place where wall-clock time is right: the feed's event 
 the wall clock at the edge, ``wall = wall_at_start + (event_time - first_event_time) / speed``, and
 the replay sleeps until each event's wall time (anchored, so pauses never accumulate drift). Every AIS
 line then goes through the real AIS ingestor (input log, pyais decoding, rejects ledger, store,
-picture, ``picture.update``) as source ``sim``, flagged simulated. Radar plots are counted and not yet
-used (the tracker's capability wires them in).
+picture, ``picture.update``) as source ``sim``, flagged simulated; every radar plot row goes through the
+radar ingestor (input log, decoding, rejects ledger, ``obs.radar.<site>``) to the tracker, whose radars
+are the simulation's own (``sensors.json`` written into the demo store, ``"simulated": true``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ DEMO_USER = "demo"
 DEMO_ROLES = ("watch_officer", "analyst", "asset_controller", "auditor")
 DEMO_CLEARANCE = "UK-ONLY"
 SIM_SOURCE = "sim"
-MAX_BATCH = 500  # AIS lines handed to the ingestor at once when the replay runs behind
+SIM_RADAR_SOURCE = "sim-radar"
+MAX_BATCH = 500  # lines handed to the ingestors at once when the replay runs behind
+MAX_BATCH_SPAN_S = 1.0  # event time one batch may span (under the tracker's lateness of one scan)
 
 
 @dataclass
@@ -76,13 +79,14 @@ async def replay(
     speed: float,
     stats: ReplayStats | None = None,
 ) -> ReplayStats:
-    """Feed ``feed`` to the runtime's AIS ingestor, paced at ``speed`` × event time."""
+    """Feed ``feed`` to the runtime's AIS and radar ingestors, paced at ``speed`` × event time."""
     if speed <= 0:
         raise ValueError("speed must be positive")
     stats = stats or ReplayStats()
     loop = asyncio.get_running_loop()
     wall0 = loop.time()
-    batch: list[tuple[datetime, bytes]] = []
+    batches: dict[str, list[bytes]] = {"ais": [], "radar": []}
+    batch_start: datetime | None = None
     iterator: Iterator[tuple[datetime, str, bytes]] = iter(feed)
     for event_time, kind, payload in iterator:
         if stats.first_event is None:
@@ -90,8 +94,13 @@ async def replay(
         stats.last_event = event_time
         due = wall0 + (event_time - stats.first_event).total_seconds() / speed
         delay = due - loop.time()
-        if batch and (delay > 0 or len(batch) >= MAX_BATCH):
-            await _flush(runtime, batch, stats)
+        pending = len(batches["ais"]) + len(batches["radar"])
+        # a batch spans at most MAX_BATCH_SPAN of event time: AIS and radar go to their own ingestors, and
+        # the tracker takes them in event-time order within one scan of lateness
+        too_long = batch_start is not None and (event_time - batch_start).total_seconds() > MAX_BATCH_SPAN_S
+        if pending and (delay > 0 or pending >= MAX_BATCH or too_long):
+            await _flush(runtime, batches, stats)
+            batch_start = None
             delay = due - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -99,18 +108,23 @@ async def replay(
             stats.lag_s.append(-delay)
             if len(stats.lag_s) > 1000:
                 del stats.lag_s[:500]
+        if batch_start is None:
+            batch_start = event_time
         if kind == "ais":
-            batch.append((event_time, payload))
+            batches["ais"].append(payload)
             stats.ais_lines += 1
         elif kind == "radar":
+            batches["radar"].append(payload)
             stats.radar_plots += 1
-    if batch:
-        await _flush(runtime, batch, stats)
+    await _flush(runtime, batches, stats)
     stats.finished = True
     return stats
 
 
-async def _flush(runtime: Runtime, batch: list[tuple[datetime, bytes]], stats: ReplayStats) -> None:
-    await runtime.ingest_ais(SIM_SOURCE, [payload for _, payload in batch], simulated=True)
+async def _flush(runtime: Runtime, batches: dict[str, list[bytes]], stats: ReplayStats) -> None:
+    if batches["ais"]:
+        await runtime.ingest_ais(SIM_SOURCE, batches["ais"], simulated=True)
+    if batches["radar"] and runtime.radar is not None:
+        await runtime.radar.ingest_rows(SIM_RADAR_SOURCE, batches["radar"], runtime.wall_clock.now())
     stats.batches += 1
-    batch.clear()
+    batches["ais"], batches["radar"] = [], []

@@ -19,12 +19,16 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine
 
 from watchkeeper.api.live import PICTURE_SUBJECT, LiveHub
+from watchkeeper.api.workers import ROLES, workers_for
 from watchkeeper.bus import Bus, connect_bus
 from watchkeeper.core.clock import Clock, SystemClock
+from watchkeeper.core.errors import ConfigError
 from watchkeeper.core.settings import Settings, get_settings
 from watchkeeper.incidents.store import IncidentStore
 from watchkeeper.ingest.ais.decoder import FeedResult
 from watchkeeper.ingest.pipeline import AisIngestor
+from watchkeeper.ingest.radar.live import RadarIngestor
+from watchkeeper.ingest.radar.scenario import ScenarioSensors, load_sensors
 from watchkeeper.picture.live import LivePicture
 from watchkeeper.picture.store import PictureStore
 from watchkeeper.sharing.service import SharingService
@@ -55,8 +59,17 @@ class Runtime:
         bus: Bus | None = None,
         wall_clock: Clock | None = None,
         password_hasher: PasswordHasher | None = None,
+        roles: frozenset[str] | None = None,
     ) -> None:
         self.settings = settings or get_settings()
+        self.roles: frozenset[str] = frozenset(ROLES) if roles is None else roles
+        unknown = self.roles - set(ROLES)
+        if unknown:
+            raise ConfigError(f"unknown roles {sorted(unknown)}: the roles are {', '.join(ROLES)}")
+        # the radars the tracker fuses (WATCHKEEPER_RADARS_FILE, scenario sensors.json format)
+        self.radar_sensors: ScenarioSensors | None = (
+            load_sensors(self.settings.radars_file) if self.settings.radars_file is not None else None
+        )
         self.engine = engine or open_store(self.settings.effective_database_url)
         self._bus = bus
         self.wall_clock: Clock = wall_clock or SystemClock()
@@ -72,6 +85,9 @@ class Runtime:
         self.sharing = SharingService(self.engine, self.audit, self.wall_clock, self.picture)
         self.live = LiveHub(resolver=self.sharing.live_resolver)
         self.ingestor: AisIngestor | None = None
+        self.radar: RadarIngestor | None = None
+        self.tracker: Any = None  # the tracker worker's state, once started (tracking.worker)
+        self.alerts: Any = None  # the alerts worker's state, once started (alerts.worker)
         self.field: FieldIngestor | None = None  # drones, TAK clients, observer reports (ingest/cot/)
         self._factories: list[tuple[str, TaskFactory]] = []
         self._tasks: list[asyncio.Task[None]] = []
@@ -129,8 +145,18 @@ class Runtime:
             engine=self.engine, bus=self.bus, picture=self.picture, settings=self.settings
         )
         self.field = open_field_ingestor(self)
-        self._subscription = await self.bus.subscribe(PICTURE_SUBJECT, self.live.handle)
+        if self.radar_sensors is not None:
+            self.radar = RadarIngestor(
+                engine=self.engine,
+                bus=self.bus,
+                settings=self.settings,
+                known_sensors={r.sensor_id for r in self.radar_sensors.radars},
+            )
+        if "api" in self.roles:
+            self._subscription = await self.bus.subscribe(PICTURE_SUBJECT, self.live.handle)
         self.started = True
+        for name, run in workers_for(self.roles):
+            self._spawn(name, run)
         for name, factory in self._factories:
             self._spawn(name, factory)
 
@@ -147,6 +173,9 @@ class Runtime:
         if self.field is not None:
             await self.field.close()
             self.field = None
+        if self.radar is not None:
+            await self.radar.close()
+            self.radar = None
         if self._subscription is not None:
             await self._subscription.unsubscribe()
             self._subscription = None

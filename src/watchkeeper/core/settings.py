@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     secret_key: str = Field(DEV_SECRET, description="key that signs access tokens (HS256)")
     token_ttl_s: int = Field(12 * 3600, ge=60, le=7 * 24 * 3600, description="access token lifetime")
     allow_simulated: bool = Field(True, description="accept simulated sources (refused in production)")
+    radars_file: Path | None = Field(
+        None, description="sensors.json (scenario format) of the radars the tracker fuses; unset = no radar"
+    )
+    track_marking: Literal["UK-ONLY", "UK-FR", "PUBLIC"] = Field(
+        "UK-ONLY", description="releasability of the radar track picture (a release can widen one track)"
+    )
 
     @model_validator(mode="after")
     def _refuse_bad_production_defaults(self) -> Settings:

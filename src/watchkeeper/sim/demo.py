@@ -46,6 +46,22 @@ def frame_events(
     return events
 
 
+def demo_simulation(
+    seed: int = 7,
+    duration_s: float = 3600.0,
+    *,
+    start: datetime = DEMO_START,
+    mix: Mix = DEMO_MIX,
+    clutter_per_scan: float = DEMO_CLUTTER_PER_SCAN,
+    land: LandMask | None = None,
+) -> Simulation:
+    """The demo's SIMULATED night (its radars: ``sim.scenario.sensors_json(simulation)``)."""
+    return Simulation(
+        SimConfig(mix=mix, duration_s=duration_s, seed=seed, start=start, clutter_per_scan=clutter_per_scan),
+        land=land,
+    )
+
+
 def demo_feed(
     seed: int = 7,
     duration_s: float = 3600.0,
@@ -54,18 +70,20 @@ def demo_feed(
     mix: Mix = DEMO_MIX,
     clutter_per_scan: float = DEMO_CLUTTER_PER_SCAN,
     land: LandMask | None = None,
+    simulation: Simulation | None = None,
 ) -> Iterator[tuple[datetime, str, bytes]]:
     """Yield ``(event_time, kind, payload)`` in event-time order, lazily (one 2.5 s frame at a time).
 
     ``kind`` is ``"ais"`` (payload: one tagged ``!AIVDM`` line, no newline; type 5 messages come as
     two consecutive lines) or ``"radar"`` (payload: ``time_utc,sensor_id,range_m,bearing_deg``, the
     ``plots.csv`` row of the shared scenario format). SIMULATED data. ``land`` defaults to the
-    packaged land layer.
+    packaged land layer. ``simulation`` replays one made by ``demo_simulation`` (its other arguments
+    are then its own).
     """
-    sim = Simulation(
-        SimConfig(mix=mix, duration_s=duration_s, seed=seed, start=start, clutter_per_scan=clutter_per_scan),
-        land=land,
+    sim = simulation or demo_simulation(
+        seed, duration_s, start=start, mix=mix, clutter_per_scan=clutter_per_scan, land=land
     )
+    start = sim.config.start
     sensor_ids = tuple(r.sensor_id for r in sim.radars)
     for frame in sim.frames():
         for t_ms, _, kind, payload in frame_events(frame, start, sensor_ids):

@@ -64,7 +64,10 @@ def parse_utc(text: str) -> datetime:
 
 
 def load_sensors(scenario_dir: Path | str) -> ScenarioSensors:
-    path = Path(scenario_dir) / "sensors.json"
+    """The radars of a scenario directory's ``sensors.json``, or of such a file given itself."""
+    path = Path(scenario_dir)
+    if path.is_dir():
+        path = path / "sensors.json"
     doc = json.loads(path.read_text())
     default_frame = str(doc.get("polar_frame", "grid"))
     radars = tuple(

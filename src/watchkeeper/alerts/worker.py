@@ -1,0 +1,92 @@
+"""The alert rules and incidents inside the service: ``track.update`` and ``obs.ais`` in, alerts out.
+
+Drives the pure watch (``watch.Watch``: alert engine + incident book), scan by scan, exactly as
+``watchkeeper replay`` does: AIS reports received since the previous scan go with the next scan's tracks.
+Each step is stored first (``recorder.WatchRecorder``: alerts, incidents, timeline), then announced on
+``picture.update`` (``kind: "alert"`` / ``"incident"``, filtered per user by marking in the live hub) and on
+``alert.<rule>`` / ``incident.<event>`` for other consumers (partner feeds, TAK out).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from watchkeeper.alerts.recorder import WatchRecorder
+from watchkeeper.alerts.scan import TrackScan
+from watchkeeper.alerts.watch import Watch
+from watchkeeper.core.errors import DecodeError
+from watchkeeper.core.types import AisReport
+from watchkeeper.core.wire import decode_ais
+from watchkeeper.picture.live import PICTURE_SUBJECT
+
+if TYPE_CHECKING:
+    from watchkeeper.api.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def scan_from_message(body: dict[str, Any]) -> TrackScan:
+    """A ``track.update`` message (``tracking.worker.scan_message``) as the engine's input."""
+    time = datetime.fromisoformat(str(body["time"]).replace("Z", "+00:00"))
+    return TrackScan.from_rows(time, body["tracks"])
+
+
+class AlertService:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.watch = Watch()
+        self.recorder = WatchRecorder(runtime.engine, simulated=False)
+        self.ais: list[AisReport] = []
+        self.steps = 0
+
+    async def on_ais(self, subject: str, payload: bytes) -> None:
+        try:
+            self.ais.extend(r for r in decode_ais(payload) if r.has_position)
+        except DecodeError as exc:
+            log.error("alerts: %s message dropped: %s", subject, exc)
+
+    async def on_tracks(self, subject: str, payload: bytes) -> None:
+        try:
+            body = json.loads(payload)
+            scan = scan_from_message(body)
+        except (ValueError, KeyError, TypeError) as exc:
+            log.error("alerts: %s message dropped: %s", subject, exc)
+            return
+        if self.watch.engine.time is not None and scan.time <= self.watch.engine.time:
+            return  # a scan already processed (redelivered): the store has its results
+        ais = [r for r in self.ais if r.event_time < scan.time]
+        self.ais = [r for r in self.ais if r.event_time >= scan.time]
+        step = self.watch.step(scan, ais)
+        self.recorder.simulated = bool(body.get("simulated"))
+        messages = await asyncio.to_thread(self.recorder.record, self.watch, step)
+        for message in messages:
+            data = json.dumps(message).encode()
+            await self.runtime.bus.publish(PICTURE_SUBJECT, data)
+            if message["kind"] == "alert":
+                alert = message["alert"]
+                subject_out = f"alert.{alert['rule']}"
+                msg_id = f"alert:{alert['alert_id']}:{message['event']}:{alert.get('last_utc')}"
+            else:
+                subject_out = f"incident.{message['event']}"
+                msg_id = f"incident:{message['incident']['incident_id']}:{body['time']}"
+            await self.runtime.bus.publish(subject_out, data, msg_id=msg_id)
+        self.steps += 1
+
+
+async def run(runtime: Runtime) -> None:
+    """The alerts worker (role ``alerts``): runs until cancelled."""
+    service = AlertService(runtime)
+    runtime.alerts = service
+    subs = [
+        await runtime.bus.subscribe("obs.ais", service.on_ais, durable="alerts-ais"),
+        await runtime.bus.subscribe("track.update", service.on_tracks, durable="alerts-tracks"),
+    ]
+    try:
+        await asyncio.Event().wait()
+    finally:
+        for sub in subs:
+            await sub.unsubscribe()
