@@ -58,7 +58,7 @@ def replay_scenario(
     for out in run_scenario(inputs, on_scan=on_scan):
         scan = TrackScan.from_output(out, epoch)
         batch: list[AisReport] = []
-        while k < len(reports) and reports[k].event_time <= scan.time:
+        while k < len(reports) and reports[k].event_time < scan.time:  # the tracker's scan window
             batch.append(reports[k])
             k += 1
         step = watch.step(scan, batch)

@@ -1,7 +1,8 @@
-"""The alert rules and incidents inside the service: ``track.update`` and ``obs.ais`` in, alerts out.
+"""The alert rules and incidents inside the service: ``track.update`` in, alerts and incidents out.
 
 Drives the pure watch (``watch.Watch``: alert engine + incident book), scan by scan, exactly as
-``watchkeeper replay`` does: AIS reports received since the previous scan go with the next scan's tracks.
+``watchkeeper replay`` does: each scan's tracks with the AIS reports of its window, which the tracker
+attaches to the message (so the AIS the rules see is the AIS the tracker used, in any delivery order).
 Each step is stored first (``recorder.WatchRecorder``: alerts, incidents, timeline), then announced on
 ``picture.update`` (``kind: "alert"`` / ``"incident"``, filtered per user by marking in the live hub) and on
 ``alert.<rule>`` / ``incident.<event>`` for other consumers (partner feeds, TAK out).
@@ -19,8 +20,7 @@ from watchkeeper.alerts.recorder import WatchRecorder
 from watchkeeper.alerts.scan import TrackScan
 from watchkeeper.alerts.watch import Watch
 from watchkeeper.core.errors import DecodeError
-from watchkeeper.core.types import AisReport
-from watchkeeper.core.wire import decode_ais
+from watchkeeper.core.wire import ais_from_items
 from watchkeeper.picture.live import PICTURE_SUBJECT
 
 if TYPE_CHECKING:
@@ -40,26 +40,18 @@ class AlertService:
         self.runtime = runtime
         self.watch = Watch()
         self.recorder = WatchRecorder(runtime.engine, simulated=False)
-        self.ais: list[AisReport] = []
         self.steps = 0
-
-    async def on_ais(self, subject: str, payload: bytes) -> None:
-        try:
-            self.ais.extend(r for r in decode_ais(payload) if r.has_position)
-        except DecodeError as exc:
-            log.error("alerts: %s message dropped: %s", subject, exc)
 
     async def on_tracks(self, subject: str, payload: bytes) -> None:
         try:
             body = json.loads(payload)
             scan = scan_from_message(body)
-        except (ValueError, KeyError, TypeError) as exc:
+            ais = ais_from_items(body.get("ais", []))
+        except (ValueError, KeyError, TypeError, DecodeError) as exc:
             log.error("alerts: %s message dropped: %s", subject, exc)
             return
         if self.watch.engine.time is not None and scan.time <= self.watch.engine.time:
             return  # a scan already processed (redelivered): the store has its results
-        ais = [r for r in self.ais if r.event_time < scan.time]
-        self.ais = [r for r in self.ais if r.event_time >= scan.time]
         step = self.watch.step(scan, ais)
         self.recorder.simulated = bool(body.get("simulated"))
         messages = await asyncio.to_thread(self.recorder.record, self.watch, step)
@@ -81,12 +73,8 @@ async def run(runtime: Runtime) -> None:
     """The alerts worker (role ``alerts``): runs until cancelled."""
     service = AlertService(runtime)
     runtime.alerts = service
-    subs = [
-        await runtime.bus.subscribe("obs.ais", service.on_ais, durable="alerts-ais"),
-        await runtime.bus.subscribe("track.update", service.on_tracks, durable="alerts-tracks"),
-    ]
+    sub = await runtime.bus.subscribe("track.update", service.on_tracks, durable="alerts")
     try:
         await asyncio.Event().wait()
     finally:
-        for sub in subs:
-            await sub.unsubscribe()
+        await sub.unsubscribe()

@@ -33,14 +33,33 @@ def _time(value: Any) -> datetime:
     return t.astimezone(UTC)
 
 
-def encode_ais(reports: Sequence[AisReport]) -> bytes:
+def ais_items(reports: Sequence[AisReport]) -> list[dict[str, Any]]:
+    """AIS reports as JSON-able dicts (the items of an ``obs.ais`` batch)."""
     items = []
     for r in reports:
         d = {name: getattr(r, name) for name in _AIS_FIELDS}
         d["event_time"] = _iso(r.event_time)
         d["time_source"] = r.time_source.value
         items.append(d)
-    return json.dumps({"kind": "ais", "items": items}, separators=(",", ":")).encode()
+    return items
+
+
+def ais_from_items(items: Sequence[Any]) -> list[AisReport]:
+    """The inverse of ``ais_items``; ``DecodeError`` when an item does not parse."""
+    try:
+        out = []
+        for item in items:
+            d = {k: item[k] for k in _AIS_FIELDS if k in item}
+            d["event_time"] = _time(item["event_time"])
+            d["time_source"] = TimeSource(item["time_source"])
+            out.append(AisReport(**d))
+        return out
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DecodeError(RejectReason.MALFORMED, f"AIS item: {exc}") from None
+
+
+def encode_ais(reports: Sequence[AisReport]) -> bytes:
+    return json.dumps({"kind": "ais", "items": ais_items(reports)}, separators=(",", ":")).encode()
 
 
 def decode_ais(payload: bytes) -> list[AisReport]:
@@ -48,15 +67,10 @@ def decode_ais(payload: bytes) -> list[AisReport]:
         body = json.loads(payload)
         if body.get("kind") != "ais":
             raise ValueError(f"kind {body.get('kind')!r} is not 'ais'")
-        out = []
-        for item in body["items"]:
-            d = {k: item[k] for k in _AIS_FIELDS if k in item}
-            d["event_time"] = _time(item["event_time"])
-            d["time_source"] = TimeSource(item["time_source"])
-            out.append(AisReport(**d))
-        return out
+        items = body["items"]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DecodeError(RejectReason.MALFORMED, f"obs.ais message: {exc}") from None
+    return ais_from_items(items)
 
 
 def encode_plots(plots: Sequence[Plot]) -> bytes:

@@ -3,9 +3,16 @@
 Drives the pure live core (``live.LiveTracker``): every decoded plot and AIS report is pushed in arrival
 order; each scan it releases (event time, with a bounded lateness) is appended to the track history
 (append-only, idempotent on (track_id, time)), published on ``track.update`` for the alerts worker and on
-``picture.update`` (``kind: "tracks"``) for the page. The radars come from the sensors file the runtime
-was given (``WATCHKEEPER_RADARS_FILE``, the scenario ``sensors.json`` format); without one there is no
-radar picture and the worker does not start.
+``picture.update`` (``kind: "tracks"``) for the page.
+
+One subscription takes all observations (``obs.>``), so AIS and radar arrive in the order they were
+published (one JetStream consumer over the OBS stream, one in-process queue): two subscriptions would
+let one stream run ahead of the other and make inputs late at random — live would no longer equal replay.
+Each ``track.update`` carries the AIS position reports of its scan window (``ais``), so the alerts worker
+steps on exactly what the tracker used, whatever the delivery order of other subjects.
+
+The radars come from the sensors file the runtime was given (``WATCHKEEPER_RADARS_FILE``, the scenario
+``sensors.json`` format); without one there is no radar picture and the worker does not start.
 
 Scans are aligned on ``TRACK_EPOCH`` (a fixed instant), so that the live service and a replay of the same
 input put their scan boundaries at the same event times. Track ids start above the largest stored one,
@@ -17,11 +24,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from watchkeeper.core.errors import DecodeError
-from watchkeeper.core.wire import decode_ais, decode_plots
+from watchkeeper.core.types import AisReport
+from watchkeeper.core.wire import ais_items, decode_ais, decode_plots
 from watchkeeper.picture.live import PICTURE_SUBJECT
 from watchkeeper.tracking.history import TrackHistory
 from watchkeeper.tracking.live import LiveTracker
@@ -38,14 +47,18 @@ TRACK_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 TRACK_SUBJECT = "track.update"
 
 
-def scan_message(out: TrackOutput, *, simulated: bool, marking: str) -> dict[str, Any]:
-    """One scan's confirmed tracks: the ``track.update`` / ``picture.update`` (``kind: "tracks"``) body."""
+def scan_message(
+    out: TrackOutput, *, simulated: bool, marking: str, ais: Sequence[AisReport] = ()
+) -> dict[str, Any]:
+    """One scan's confirmed tracks: the ``track.update`` / ``picture.update`` (``kind: "tracks"``) body,
+    with the AIS position reports of the scan's window (``[previous scan, this scan)``)."""
     return {
         "kind": "tracks",
         "time": iso_utc(output_time(out)),
         "simulated": simulated,
         "marking": marking,
         "tracks": track_messages(out, simulated=simulated, marking=marking),
+        "ais": ais_items(ais),
     }
 
 
@@ -63,29 +76,29 @@ class TrackerService:
         self.live.tracker.tracks.next_uid = self.history.max_track_id() + 1
         self.scans = 0
         self.late = 0
+        self._ais: list[AisReport] = []  # pushed, not yet attached to a released scan
 
-    async def on_ais(self, subject: str, payload: bytes) -> None:
+    async def on_observations(self, subject: str, payload: bytes) -> None:
+        outputs: list[TrackOutput] = []
         try:
-            reports = decode_ais(payload)
+            if subject == "obs.ais":
+                for r in decode_ais(payload):
+                    if r.has_position:
+                        outputs += self.live.push_ais(r)
+                        self._ais.append(r)
+            elif subject.startswith("obs.radar."):
+                for p in decode_plots(payload):
+                    outputs += self.live.push_plot(p)
+            else:
+                return  # drone and observer reports: not radar measurements (incidents use them)
         except DecodeError as exc:
             log.error("tracker: %s message dropped: %s", subject, exc)
-            return
-        outputs: list[TrackOutput] = []
-        for r in reports:
-            if r.has_position:
-                outputs += self.live.push_ais(r)
         await self.emit(outputs)
 
-    async def on_radar(self, subject: str, payload: bytes) -> None:
-        try:
-            plots = decode_plots(payload)
-        except DecodeError as exc:
-            log.error("tracker: %s message dropped: %s", subject, exc)
-            return
-        outputs: list[TrackOutput] = []
-        for p in plots:
-            outputs += self.live.push_plot(p)
-        await self.emit(outputs)
+    def _take_ais(self, before: datetime) -> list[AisReport]:
+        taken = sorted((r for r in self._ais if r.event_time < before), key=lambda r: r.event_time)
+        self._ais = [r for r in self._ais if r.event_time >= before]
+        return taken
 
     async def emit(self, outputs: list[TrackOutput]) -> None:
         if self.live.late.count != self.late:
@@ -94,7 +107,9 @@ class TrackerService:
             self.live.late.drain()
         for out in outputs:
             await asyncio.to_thread(self.history.write, out, simulated=self.simulated, marking=self.marking)
-            body = json.dumps(scan_message(out, simulated=self.simulated, marking=self.marking)).encode()
+            ais = self._take_ais(output_time(out))
+            message = scan_message(out, simulated=self.simulated, marking=self.marking, ais=ais)
+            body = json.dumps(message).encode()
             msg_id = f"scan:{out.time:.3f}"
             await self.runtime.bus.publish(TRACK_SUBJECT, body, msg_id=msg_id)
             await self.runtime.bus.publish(PICTURE_SUBJECT, body)
@@ -108,12 +123,8 @@ async def run(runtime: Runtime) -> None:
         return
     service = TrackerService(runtime)
     runtime.tracker = service
-    subs = [
-        await runtime.bus.subscribe("obs.ais", service.on_ais, durable="tracker-ais"),
-        await runtime.bus.subscribe("obs.radar.>", service.on_radar, durable="tracker-radar"),
-    ]
+    sub = await runtime.bus.subscribe("obs.>", service.on_observations, durable="tracker")
     try:
         await asyncio.Event().wait()
     finally:
-        for sub in subs:
-            await sub.unsubscribe()
+        await sub.unsubscribe()
