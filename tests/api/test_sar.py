@@ -96,7 +96,7 @@ def test_a_run_does_not_block_the_event_loop(api: Api) -> None:
     from watchkeeper.api.routes import sar
 
     loop_ticks: list[float] = []
-    slow = {**REQUEST, "particles": 2000, "hours": 6, "search": None}
+    slow = {**REQUEST, "particles": 5000, "hours": 12, "search": None}
     headers = api.headers()
     done = threading.Event()
 

@@ -69,6 +69,31 @@ def picture(ctx: SeedContext) -> None:
 
 
 @seeder
+def track_history(ctx: SeedContext) -> None:
+    """One radar track per marking in the append-only track history, and the latest scan for snapshots."""
+    from watchkeeper.tracking.history import TrackHistory
+
+    t = ctx.api.clock.now()
+    rows = [
+        {
+            "track_id": 900 + i, "time": t, "lat": 50.95, "lon": 1.5 + i / 10, "sog_kn": 5.0,
+            "cog_deg": 315.0,
+            "mmsi": None, "name": None, "dark": True, "p_steady": 0.9, "position_sigma_m": 30.0,
+            "simulated": True, "marking": marking,
+        }
+        for i, marking in enumerate(ctx.markings)
+    ]  # fmt: skip
+    TrackHistory(ctx.api.runtime.engine).write_rows(rows)
+    ctx.api.runtime.latest_tracks = {
+        "kind": "tracks",
+        "time": t.isoformat(),
+        "marking": "UK-ONLY",
+        "tracks": [{**r, "time": t.isoformat()} for r in rows],
+    }
+    ctx.param("track_id", *(r["track_id"] for r in rows), 999999)
+
+
+@seeder
 def geography(ctx: SeedContext) -> None:
     ctx.param("name", "tss", "no-such-layer")
 

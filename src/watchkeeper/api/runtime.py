@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -87,6 +88,7 @@ class Runtime:
         self.ingestor: AisIngestor | None = None
         self.radar: RadarIngestor | None = None
         self.tracker: Any = None  # the tracker worker's state, once started (tracking.worker)
+        self.latest_tracks: dict[str, Any] | None = None  # the last radar scan published (page snapshots)
         self.alerts: Any = None  # the alerts worker's state, once started (alerts.worker)
         self.field: FieldIngestor | None = None  # drones, TAK clients, observer reports (ingest/cot/)
         self._factories: list[tuple[str, TaskFactory]] = []
@@ -136,6 +138,13 @@ class Runtime:
 
         self._tasks.append(asyncio.create_task(_guarded(), name=name))
 
+    async def _on_picture(self, subject: str, payload: bytes) -> None:
+        """Every picture change goes to the live clients; the latest radar scan is kept for snapshots."""
+        if payload.startswith(b'{"kind": "tracks"') or payload.startswith(b'{"kind":"tracks"'):
+            with contextlib.suppress(ValueError):
+                self.latest_tracks = json.loads(payload)
+        await self.live.handle(subject, payload)
+
     async def start(self) -> None:
         if self.started:
             return
@@ -153,7 +162,7 @@ class Runtime:
                 known_sensors={r.sensor_id for r in self.radar_sensors.radars},
             )
         if "api" in self.roles:
-            self._subscription = await self.bus.subscribe(PICTURE_SUBJECT, self.live.handle)
+            self._subscription = await self.bus.subscribe(PICTURE_SUBJECT, self._on_picture)
         self.started = True
         for name, run in workers_for(self.roles):
             self._spawn(name, run)

@@ -24,8 +24,9 @@ from watchkeeper.api.deps import CurrentUser, Principal, RuntimeDep, authenticat
 from watchkeeper.api.errors import ApiError, error_body
 from watchkeeper.api.live import LiveClient
 from watchkeeper.api.runtime import Runtime
-from watchkeeper.core.marking import may_see
+from watchkeeper.core.marking import combine, may_see
 from watchkeeper.picture.live import vessel_to_dict
+from watchkeeper.tracking.history import TrackHistory
 
 router = APIRouter(tags=["picture"])
 ws_router = APIRouter(tags=["picture"])
@@ -47,6 +48,9 @@ def picture_body(runtime: Runtime, clearance: str, kind: str | None = None) -> d
     marking_of = runtime.sharing.vessel_marking
     shown = [(v, marking_of(v.mmsi)) for v in vessels]
     body["vessels"] = [vessel_to_dict(v, m) for v, m in shown if may_see(clearance, m)]
+    scan = runtime.latest_tracks
+    body["tracks"] = [] if scan is None else [t for t in scan["tracks"] if may_see(clearance, t["marking"])]
+    body["tracks_time"] = None if scan is None else scan["time"]
     return body
 
 
@@ -93,6 +97,59 @@ def get_track(
                 "heading_deg": p.heading_deg,
                 "source": p.source,
                 "time_source": p.time_source,
+            }
+            for p in points
+        ],
+    }
+
+
+@router.get("/radars", summary="The radars the tracker fuses (positions, range, scan period)")
+def get_radars(runtime: RuntimeDep, user: CurrentUser) -> dict[str, Any]:
+    sensors = runtime.radar_sensors
+    marking = runtime.settings.track_marking
+    if sensors is None or not may_see(user.clearance, marking):
+        return {"radars": [], "simulated": False}
+    return {
+        "simulated": sensors.simulated,
+        "radars": [
+            {
+                "sensor_id": r.sensor_id,
+                "lat": r.lat,
+                "lon": r.lon,
+                "max_range_m": r.max_range_m,
+                "scan_period_s": r.scan_period_s,
+                "marking": marking,
+            }
+            for r in sensors.radars
+        ],
+    }
+
+
+@router.get("/tracks/{track_id}/history", summary="Stored history of one radar/fused track, in time order")
+def get_track_history(
+    runtime: RuntimeDep,
+    user: CurrentUser,
+    track_id: int,
+    start: Annotated[datetime | None, Query(alias="from", description="ISO 8601 with zone")] = None,
+    end: Annotated[datetime | None, Query(alias="to", description="ISO 8601 with zone")] = None,
+) -> dict[str, Any]:
+    start, end = _aware("from", start), _aware("to", end)
+    points = TrackHistory(runtime.engine).history(track_id, start, end, clearance=user.clearance)
+    if not points:
+        raise ApiError(404, f"no track {track_id}")
+    return {
+        "track_id": track_id,
+        "marking": combine(p.marking for p in points).value,
+        "points": [
+            {
+                "time": _iso(p.time),
+                "lat": p.lat,
+                "lon": p.lon,
+                "sog_kn": p.sog_kn,
+                "cog_deg": p.cog_deg,
+                "mmsi": p.mmsi,
+                "dark": p.dark,
+                "marking": p.marking,
             }
             for p in points
         ],
