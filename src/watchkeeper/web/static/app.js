@@ -9,6 +9,7 @@ import { createMap, loadGeography } from "./js/map.js";
 import { VesselList } from "./js/list.js";
 import { DetailPanel } from "./js/detail.js";
 import { parseTime, utcTime, utcDate } from "./js/vessels.js";
+import { TrackLayer } from "./js/tracks.js";
 import { tr, translatePage } from "./js/i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -28,6 +29,7 @@ let renderQueued = false;
 let pendingSince = null; // performance.now() of the oldest message not yet on screen
 let expiryTimer = null;
 let shell = null; // tab bar and views, built once per signed-in user
+let tracks = null; // radar/fused tracks layer (js/tracks.js)
 const live = new LiveBus();
 const notify = createNotifier($("toasts"));
 const lang = pageLang();
@@ -135,6 +137,11 @@ function onMessage(msg) {
   if (msg.kind === "snapshot") {
     if ("simulated" in msg) setSimulated(msg.simulated);
     replaceAll(msg.vessels);
+    if (msg.tracks_time) tracks.update(msg.tracks_time, msg.tracks);
+  } else if (msg.kind === "tracks") {
+    if (msg.simulated) setSimulated(true);
+    setClock(msg.time);
+    tracks.update(msg.time, msg.tracks);
   } else if (msg.kind === "vessels") {
     if ("simulated" in msg) setSimulated(msg.simulated);
     for (const v of msg.vessels || []) upsertVessel(v);
@@ -167,6 +174,8 @@ function queueRender() {
       shown === total
         ? `${total} ${tr(total === 1 ? "vessel" : "vessels")}`
         : `${shown} ${tr("of")} ${total} ${tr("vessels")}`;
+    const dark = tracks ? tracks.darkCount() : 0;
+    $("dark-count").textContent = `${dark} ${tr("dark")}`;
     view.vesselLayer.changed();
     view.map.renderSync(); // draw now, in this frame, so the measure below covers it
     measureUpdate();
@@ -178,6 +187,47 @@ function setConnection(s) {
   el.textContent = tr({ live: "live", connecting: "connecting…", reconnecting: "reconnecting…" }[s] || s);
   el.className = `conn conn-${s === "live" ? "up" : "down"}`;
 }
+
+// ------------------------------------------------------------------ track detail
+function showTrack(t) {
+  const panel = $("track-detail");
+  if (!t) {
+    panel.hidden = true;
+    return;
+  }
+  panel.hidden = false;
+  $("track-title").textContent = t.dark ? `T${t.track_id} — ${tr("Dark: no AIS")}` : `T${t.track_id}`;
+  $("track-sim").hidden = !t.simulated;
+  const modes = t.modes
+    ? Object.entries(t.modes)
+        .map(([m, p]) => `${m} ${(p * 100).toFixed(0)} %`)
+        .join(", ")
+    : "—";
+  const rows = [
+    [tr("Track"), `T${t.track_id}`],
+    [tr("Identity"), t.mmsi ? `${tr("Bound to AIS")}: ${t.name || ""} ${t.mmsi}` : tr("Dark: no AIS")],
+    [tr("Position"), `${t.lat.toFixed(5)}, ${t.lon.toFixed(5)}`],
+    [tr("SOG"), `${t.sog_kn.toFixed(1)} kn`],
+    [tr("COG"), `${t.cog_deg.toFixed(0)}°`],
+    [tr("Motion model"), modes],
+    [tr("Age"), t.age_s !== undefined ? `${Math.round(t.age_s)} s` : "—"],
+    [tr("Updates"), t.plot_updates !== undefined ? `${t.plot_updates} radar, ${t.ais_updates} AIS` : "—"],
+    [tr("Position σ"), t.position_sigma_m !== undefined ? `${t.position_sigma_m} m` : "—"],
+    ["Marking", t.marking || "—"],
+  ];
+  const dl = $("track-fields");
+  dl.replaceChildren();
+  for (const [k, v] of rows) {
+    const dt = document.createElement("dt");
+    dt.textContent = k;
+    const dd = document.createElement("dd");
+    dd.textContent = v;
+    dd.dataset.testid = `track-${k.toLowerCase().replace(/[^a-z]+/g, "-")}`;
+    dl.append(dt, dd);
+  }
+}
+
+$("track-close").addEventListener("click", () => tracks?.select(null));
 
 // ------------------------------------------------------------------ selection
 function select(mmsi, { centre = false } = {}) {
@@ -207,13 +257,24 @@ function select(mmsi, { centre = false } = {}) {
 function buildUi() {
   view = createMap($("map"), state);
   // the real map object, for operators' scripting and the browser test (no test-only hooks)
-  window.watchkeeper = { map: view.map, state };
+  tracks = new TrackLayer(view.map, { onSelect: showTrack });
+  window.watchkeeper = { map: view.map, state, tracks };
   view.map.on("singleclick", (ev) => {
     const hit = view.map.forEachFeatureAtPixel(ev.pixel, (f) => f, {
       layerFilter: (l) => l === view.vesselLayer,
       hitTolerance: 6,
     });
-    select(hit ? hit.getId() : null);
+    if (hit) {
+      tracks.select(null);
+      select(hit.getId());
+      return;
+    }
+    const track = view.map.forEachFeatureAtPixel(ev.pixel, (f) => f, {
+      layerFilter: (l) => l === tracks.layer,
+      hitTolerance: 6,
+    });
+    select(null);
+    tracks.select(track ? track.getId() : null);
   });
   view.map.on("pointermove", (ev) => {
     if (ev.dragging) return;
@@ -285,6 +346,10 @@ async function start() {
     setClock(pic.clock);
     setSimulated(pic.simulated);
     replaceAll(pic.vessels);
+    if (pic.tracks_time) tracks.update(pic.tracks_time, pic.tracks);
+    apiGet("/api/radars")
+      .then((r) => tracks.setRadars(r.radars))
+      .catch((err) => console.error("radars failed", err));
     queueRender();
   } catch (err) {
     if (err instanceof Unauthorised) {
