@@ -2,15 +2,16 @@
 
 A visibility graph: the nodes are the convex corners of the land grown by a clearance (routes keep that far
 off the shore); two points see each other when the straight segment between them does not touch the land
-grown by half the clearance (shapely, vectorised, prepared geometry); shortest paths between corners are
-precomputed once (Dijkstra, scipy). A query a → b is the straight distance when a sees b, otherwise
-min over corners u seen from a and w seen from b of |a-u| + D[u, w] + |w-b|.
+grown by half the clearance (a GEOS prepared-polygon intersection test, vectorised by shapely); shortest
+paths between corners are precomputed once (Dijkstra, scipy). A query a → b is the straight distance when
+a sees b, otherwise min over corners u seen from a and w seen from b of |a-u| + D[u, w] + |w-b|.
 
 A point inside the tested land (a berth in a harbour the coastline data fills in) is moved to the nearest
 point of the grown coastline, up to ``snap_m``; further inland it has no sea route.
 
 Frame: UTM 31N metres (``geo.frames``); land comes in as a shapely geometry in that frame. Build cost is
-paid once per process (about a second for the strait's GSHHG land), queries are vectorised.
+paid once per process (about a second for the strait's GSHHG land), queries are vectorised; the distances
+from a point to every corner are cached per point, so a fleet asks for them once per position.
 """
 
 from __future__ import annotations
@@ -18,17 +19,20 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import shapely
+from scipy.ndimage import distance_transform_edt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
-from shapely.ops import nearest_points
-
-from watchkeeper.geo.segments import SegmentIndex, boundary_edges
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+CACHE_POINTS = 20_000  # points whose corner distances are kept (a row is ~3 kB)
+CELL_M = 500.0  # clearance raster cell (the open-water pre-test)
+TILE_M = 20_000.0  # exact tests run against the land clipped around the segment (GEOS cost grows with it)
+MARCH_STEPS = 12
 
 
 def _polygons(geom: BaseGeometry) -> list[Polygon]:
@@ -40,16 +44,18 @@ def _polygons(geom: BaseGeometry) -> list[Polygon]:
 
 
 def _convex_corners(poly: Polygon) -> FloatArray:
-    """Vertices of the exterior where the land is convex (a shortest route can bend around them)."""
+    """Rows (x, y, prev_x, prev_y, next_x, next_y): the vertices of the exterior where the land is convex
+    (a shortest route can bend around them), with their neighbours on the ring."""
     pts = np.asarray(orient(poly, sign=1.0).exterior.coords)[:-1]  # counter-clockwise
     if len(pts) < 3:
-        return pts
+        return np.empty((0, 6))
     prev = np.roll(pts, 1, axis=0)
     nxt = np.roll(pts, -1, axis=0)
     cross = (pts[:, 0] - prev[:, 0]) * (nxt[:, 1] - pts[:, 1]) - (pts[:, 1] - prev[:, 1]) * (
         nxt[:, 0] - pts[:, 0]
     )
-    return pts[cross > 0]
+    convex = cross > 0
+    return np.hstack([pts, prev, nxt])[convex]
 
 
 class SeaRouter:
@@ -64,23 +70,84 @@ class SeaRouter:
     ) -> None:
         self.clearance_m = clearance_m
         self.snap_m = snap_m
-        self._tested = land.buffer(clearance_m / 2, quad_segs=2).simplify(clearance_m / 4)
-        shapely.prepare(self._tested)
-        self._edges = SegmentIndex(*boundary_edges(self._tested))
+        self.segment_tests = 0  # how many segments were tested against the land (for benchmarks)
         grown = land.buffer(clearance_m, quad_segs=2).simplify(simplify_m)
+        # Sight is tested against the grown land itself, shrunk by a metre so that a route may run along
+        # its edges: the corners and the obstacle are then the same polygon, which is what makes the
+        # tangency pruning exact (see ``_tangent``).
+        self._tested = grown.buffer(-1.0, join_style="mitre")
+        shapely.prepare(self._tested)
         self._grown_boundary = grown.boundary
+        shapely.prepare(self._grown_boundary)
         corners = [c for c in (_convex_corners(p) for p in _polygons(grown)) if len(c)]
-        nodes = np.vstack(corners) if corners else np.empty((0, 2))
-        if len(nodes):
-            nodes = nodes[~shapely.contains_xy(self._tested, nodes[:, 0], nodes[:, 1])]
-        self.nodes: FloatArray = nodes
-        self._via_cache: dict[tuple[float, float], FloatArray] = {}
+        rows = np.vstack(corners) if corners else np.empty((0, 6))
+        rows = rows[~shapely.contains_xy(self._tested, rows[:, 0], rows[:, 1])]
+        self.nodes: FloatArray = rows[:, :2].copy()
+        self._prev: FloatArray = rows[:, 2:4].copy()  # ring neighbours, for the tangency test
+        self._next: FloatArray = rows[:, 4:6].copy()
+        self._clearance_raster()
+        self._tiles: dict[tuple[int, int], BaseGeometry] = {}
+        self._rows: dict[tuple[float, float], FloatArray] = {}
+        self._snapped: dict[tuple[float, float], tuple[float, float] | None] = {}
         self._graph = self._visibility_graph()
         self._dist = (
             np.asarray(dijkstra(self._graph, directed=False), dtype=float)
             if len(self.nodes)
             else np.zeros((0, 0))
         )
+
+    def _clearance_raster(self) -> None:
+        """A raster of guaranteed clearance: ``_lb[j, i]`` (m) is a lower bound of the distance from any
+        point of cell (i, j) to the tested land. Cells are *blocked* when their centre lies within half a
+        cell diagonal of the land, so every land point has a blocked centre within that distance; the
+        Euclidean distance transform to the nearest blocked centre, less a cell diagonal, bounds the
+        distance from anywhere in the cell."""
+        c = CELL_M
+        x0, y0, x1, y1 = self._tested.bounds
+        self._x0, self._y0 = x0 - 20 * c, y0 - 20 * c
+        nx = int(np.ceil((x1 - x0) / c)) + 40
+        ny = int(np.ceil((y1 - y0) / c)) + 40
+        xs = self._x0 + (np.arange(nx) + 0.5) * c
+        ys = self._y0 + (np.arange(ny) + 0.5) * c
+        gx, gy = np.meshgrid(xs, ys)
+        halo = self._tested.buffer(c / np.sqrt(2) + 1.0, quad_segs=2)
+        shapely.prepare(halo)
+        blocked = shapely.contains_xy(halo, gx, gy)
+        edt = np.asarray(distance_transform_edt(~blocked), dtype=float) * c
+        self._lb: FloatArray = np.maximum(edt - c * np.sqrt(2), 0.0)
+
+    def _clearance_at(self, p: FloatArray) -> FloatArray:
+        i = np.floor((p[:, 0] - self._x0) / CELL_M).astype(np.int64)
+        j = np.floor((p[:, 1] - self._y0) / CELL_M).astype(np.int64)
+        inside = (i >= 0) & (j >= 0) & (i < self._lb.shape[1]) & (j < self._lb.shape[0])
+        out = np.zeros(len(p))
+        out[inside] = self._lb[j[inside], i[inside]]
+        return out
+
+    def _surely_clear(self, a: FloatArray, b: FloatArray) -> BoolArray:
+        """True where the segment is certainly off land by the clearance raster: march from both ends,
+        each step as long as the clearance there (no land within it), until the two fronts meet. False
+        means "not known" (near the coast, or too many steps): the exact test decides."""
+        d = b - a
+        length = np.hypot(d[:, 0], d[:, 1])
+        u = d / np.maximum(length, 1e-9)[:, None]
+        gone = np.zeros(len(a))  # marched from a
+        back = np.zeros(len(a))  # marched from b
+        done = np.zeros(len(a), dtype=bool)
+        live = np.ones(len(a), dtype=bool)
+        for _ in range(MARCH_STEPS):
+            k = np.flatnonzero(live)
+            if not len(k):
+                break
+            step_a = self._clearance_at(a[k] + u[k] * gone[k, None])
+            step_b = self._clearance_at(b[k] - u[k] * back[k, None])
+            gone[k] += step_a
+            back[k] += step_b
+            met = gone[k] + back[k] >= length[k]
+            done[k[met]] = True
+            stuck = (step_a < CELL_M) | (step_b < CELL_M)
+            live[k[met | stuck]] = False
+        return done
 
     # -- geometry tests -------------------------------------------------------------------------------
     def on_land(self, x: FloatArray | float, y: FloatArray | float) -> BoolArray:
@@ -91,21 +158,75 @@ class SeaRouter:
         """For pairs a[i]–b[i] (shape (n, 2)): True where the straight segment stays off land."""
         a = np.atleast_2d(np.asarray(a, float))
         b = np.atleast_2d(np.asarray(b, float))
-        # Both ends are on clear water (callers move points to sea first), so a segment touches land
-        # exactly when it crosses the coastline: an edge test, no polygon predicate needed.
-        return ~self._edges.crosses(a, b)
+        if not len(a):
+            return np.zeros(0, dtype=bool)
+        out = self._surely_clear(a, b)
+        exact = np.flatnonzero(~out)
+        self.segment_tests += len(exact)
+        if len(exact):
+            out[exact] = ~self._intersects(a[exact], b[exact])
+        return out
+
+    def _tile(self, i: int, j: int) -> BaseGeometry:
+        """The tested land clipped to tiles (i−1 … i+2, j−1 … j+2): any segment whose bounding box lies in
+        tiles (i … i+1, j … j+1) meets the land exactly where it meets this piece."""
+        key = (i, j)
+        tile = self._tiles.get(key)
+        if tile is None:
+            t = TILE_M
+            tile = shapely.clip_by_rect(
+                self._tested,
+                self._x0 + (i - 1) * t,
+                self._y0 + (j - 1) * t,
+                self._x0 + (i + 3) * t,
+                self._y0 + (j + 3) * t,
+            )
+            shapely.prepare(tile)
+            self._tiles[key] = tile
+        return tile
+
+    def _intersects(self, a: FloatArray, b: FloatArray) -> BoolArray:
+        """Exact: True where segment a[i]–b[i] touches the tested land (GEOS prepared intersects)."""
+        lines: npt.NDArray[np.object_] = np.asarray(shapely.linestrings(np.stack([a, b], axis=1)))
+        lo = np.floor((np.minimum(a, b) - [self._x0, self._y0]) / TILE_M).astype(np.int64)
+        hi = np.floor((np.maximum(a, b) - [self._x0, self._y0]) / TILE_M).astype(np.int64)
+        small = np.all(hi - lo <= 1, axis=1)
+        out = np.zeros(len(a), dtype=bool)
+        big = np.flatnonzero(~small)
+        if len(big):
+            out[big] = shapely.intersects(lines[big], self._tested)
+        rows = np.flatnonzero(small)
+        if not len(rows):
+            return out
+        keys = lo[small, 0] * 1_000_003 + lo[small, 1]
+        order = np.argsort(keys, kind="stable")
+        keys, rows = keys[order], rows[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        for k, first in enumerate(starts):
+            last = starts[k + 1] if k + 1 < len(starts) else len(keys)
+            sel = rows[first:last]
+            i, j = int(lo[sel[0], 0]), int(lo[sel[0], 1])
+            out[sel] = shapely.intersects(lines[sel], self._tile(i, j))
+        return out
 
     def to_sea(self, p: FloatArray) -> tuple[FloatArray, BoolArray]:
         """Move points on land to the nearest clear water within ``snap_m``; returns (points, ok)."""
         p = np.atleast_2d(np.asarray(p, float)).copy()
         ok = np.ones(len(p), dtype=bool)
         for k in np.flatnonzero(self.on_land(p[:, 0], p[:, 1])):
-            point = shapely.Point(p[k])
-            near = nearest_points(self._grown_boundary, point)[0]
-            if point.distance(near) > self.snap_m:
+            key = (float(p[k, 0]), float(p[k, 1]))
+            if key not in self._snapped:
+                point = shapely.Point(key)
+                line = shapely.shortest_line(point, self._grown_boundary)
+                near = np.asarray(line.coords)[1]
+                self._snapped[key] = (
+                    None if point.distance(shapely.Point(near)) > self.snap_m else (near[0], near[1])
+                )
+            snapped = self._snapped[key]
+            if snapped is None:
                 ok[k] = False
             else:
-                p[k] = (near.x, near.y)
+                p[k] = snapped
         return p, ok
 
     def _visibility_graph(self) -> csr_matrix:
@@ -119,77 +240,114 @@ class SeaRouter:
         return csr_matrix((np.concatenate([w, w]), (np.concatenate([i, j]), np.concatenate([j, i]))), (n, n))
 
     # -- queries --------------------------------------------------------------------------------------
-    def _to_corners(self, p: FloatArray) -> FloatArray:
-        """Distances (m, n) from points p to every corner; inf where the corner is not in sight."""
+    def _to_corners(self, p: FloatArray, tangent_only: bool = False) -> FloatArray:
+        """Distances (m, n) from points p to every corner; inf where the corner is not in sight (or, with
+        ``tangent_only``, not tangent seen from p: such a corner is never the first bend of a shortest
+        route from p, so it needs no sight test)."""
         m, n = len(p), len(self.nodes)
-        a = np.repeat(p, n, axis=0)
-        b = np.tile(self.nodes, (m, 1))
-        d = np.hypot(*(a - b).T)
-        return np.where(self.clear(a, b), d, np.inf).reshape(m, n)
+        d = np.hypot(p[:, 0, None] - self.nodes[None, :, 0], p[:, 1, None] - self.nodes[None, :, 1])
+        test = self._tangent(p) if tangent_only else np.ones((m, n), dtype=bool)
+        rows, cols = np.nonzero(test)
+        seen = np.zeros((m, n), dtype=bool)
+        seen[rows, cols] = self.clear(p[rows], self.nodes[cols])
+        return np.where(seen, d, np.inf)
 
-    def _from_point(self, p: FloatArray) -> FloatArray:
+    def corner_distances(self, p: FloatArray) -> FloatArray:
         """Sea distance from each point p[i] (on clear water) to every corner, shape (m, n); cached per
-        point, since assets ask the same question for every target and every iteration."""
+        point: a fleet asks the same question for every target and every iteration."""
+        p = np.atleast_2d(p)
         out = np.empty((len(p), len(self.nodes)))
-        missing = []
-        for i, pt in enumerate(p):
-            hit = self._via_cache.get((pt[0], pt[1]))
-            if hit is None:
-                missing.append(i)
-            else:
-                out[i] = hit
+        keys = [(float(x), float(y)) for x, y in p]
+        missing = [i for i, key in enumerate(keys) if key not in self._rows]
         if missing:
-            direct = self._to_corners(p[missing])
-            for k in range(0, len(missing), 16):
-                rows = missing[k : k + 16]
+            uniq = list(dict.fromkeys(keys[i] for i in missing))
+            direct = self._to_corners(np.array(uniq), tangent_only=True)
+            for k in range(0, len(uniq), 16):
                 via = np.min(direct[k : k + 16, :, None] + self._dist[None, :, :], axis=1)
-                out[rows] = via
-                for i, row in zip(rows, via, strict=True):
-                    if len(self._via_cache) < 100_000:
-                        self._via_cache[(p[i][0], p[i][1])] = row
+                if len(self._rows) + len(via) > CACHE_POINTS:
+                    self._rows.clear()
+                for key, row in zip(uniq[k : k + 16], via, strict=True):
+                    self._rows[key] = row
+        for i, key in enumerate(keys):
+            out[i] = self._rows[key]
         return out
 
+    def _tangent(self, p: FloatArray) -> BoolArray:
+        """(m, n): True where the line from p[i] to corner j is tangent to the land there (both ring
+        neighbours of the corner on one side of it, or on the line). A shortest route wraps around the
+        land, so its bends are tangent to it: seen from p, only tangent corners can be the first (or
+        last) bend, and the others need no sight test. A point on an edge (a berth moved out of a
+        harbour) is colinear with that edge's corners: the sides are compared with a tolerance."""
+        dx = self.nodes[None, :, 0] - p[:, 0, None]
+        dy = self.nodes[None, :, 1] - p[:, 1, None]
+        sides = []
+        for q in (self._prev, self._next):
+            qx = q[None, :, 0] - p[:, 0, None]
+            qy = q[None, :, 1] - p[:, 1, None]
+            norm = np.hypot(dx, dy) * np.hypot(qx, qy)
+            sides.append((dx * qy - dy * qx) / np.maximum(norm, 1e-9))  # sine of the angle
+        eps = 1e-7
+        tangent: BoolArray = ((sides[0] >= -eps) & (sides[1] >= -eps)) | (
+            (sides[0] <= eps) & (sides[1] <= eps)
+        )
+        return tangent
+
     def distances(self, a: FloatArray, b: FloatArray) -> FloatArray:
-        """Sea distance (m) for pairs a[i] → b[i]; inf where no route exists.
+        """Sea distance (m) for pairs a[i] → b[i]; inf where no route exists (see ``legs``)."""
+        return self.legs(a, b)[0]
+
+    def legs(self, a: FloatArray, b: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+        """Sea distance (m) for pairs a[i] → b[i], and the last corner of each route before b (an index
+        into ``nodes``; −1 for a straight route, −2 where there is no route, distance inf).
 
         For a blocked pair the answer is min over corners w seen from b of via(a, w) + |w − b|, where
-        via(a, ·) is the (cached) sea distance from a to every corner. Candidates are tried in increasing
-        order of that sum, so the first one in sight of b is the answer: usually among the first few.
+        via(a, ·) is the (cached) sea distance from a to every corner: pass the side that repeats (the
+        asset, the home base) as ``a``. Only corners tangent seen from b can be the last bend; they are
+        tried in increasing order of that sum, so the first one in sight of b is the answer.
         """
         a, ok_a = self.to_sea(a)
         b, ok_b = self.to_sea(b)
         out: FloatArray = np.hypot(*(b - a).T)
-        out[~(ok_a & ok_b)] = np.inf
-        blocked = ~self.clear(a, b) & ok_a & ok_b
+        last = np.full(len(a), -1, dtype=np.int64)
+        ok = ok_a & ok_b
+        out[~ok] = np.inf
+        last[~ok] = -2
+        blocked = np.zeros(len(a), dtype=bool)
+        blocked[ok] = ~self.clear(a[ok], b[ok])
         idx = np.flatnonzero(blocked)
         if not len(idx):
-            return out
+            return out, last
+        out[idx], last[idx] = np.inf, -2
         if not len(self.nodes):
-            out[idx] = np.inf
-            return out
-        via = self._from_point(a[idx])
+            return out, last
+        via = self.corner_distances(a[idx])
         bound = via + np.hypot(
             self.nodes[None, :, 0] - b[idx, 0, None], self.nodes[None, :, 1] - b[idx, 1, None]
         )
+        bound[~self._tangent(b[idx])] = np.inf
         order = np.argsort(bound, axis=1)
         pending = np.arange(len(idx))
-        result = np.full(len(idx), np.inf)
         start = 0
-        width = 8
+        width = 1  # the first candidate is usually the answer; widen when it is not
         while len(pending) and start < len(self.nodes):
             cols = order[pending, start : start + width]  # (k, w) candidate corners
             k, w = cols.shape
-            seen = self.clear(np.repeat(b[idx[pending]], w, axis=0), self.nodes[cols.ravel()]).reshape(k, w)
             cand = np.take_along_axis(bound[pending], cols, axis=1)
-            cand = np.where(seen & np.isfinite(cand), cand, np.inf)
-            best = cand.min(axis=1)
-            found = np.isfinite(best) | ~np.isfinite(np.take_along_axis(bound[pending], cols, axis=1)).any(1)
-            result[pending[found]] = best[found]
+            finite = np.isfinite(cand)
+            rows, where = np.nonzero(finite)
+            seen = np.zeros((k, w), dtype=bool)
+            seen[rows, where] = self.clear(b[idx[pending[rows]]], self.nodes[cols[rows, where]])
+            masked = np.where(seen, cand, np.inf)
+            pick = masked.argmin(axis=1)
+            best = masked[np.arange(k), pick]
+            hit = np.isfinite(best)
+            found = hit | ~finite.all(axis=1)  # a hit, or no finite candidate left
+            out[idx[pending[hit]]] = best[hit]
+            last[idx[pending[hit]]] = cols[hit, pick[hit]]
             pending = pending[~found]
             start += width
-            width *= 4
-        out[idx] = result
-        return out
+            width *= 2
+        return out, last
 
     def path(self, a: FloatArray, b: FloatArray) -> FloatArray:
         """Waypoints (k, 2) of the shortest sea route a → b, ends included; empty when there is none."""
