@@ -73,6 +73,7 @@ class Asset:
     position_time: datetime | None = None
     position_source: PositionSource = PositionSource.HOME
     deployed_since: datetime | None = None  # left base at (endurance runs from then)
+    illustrative: bool = False  # part of the demo's illustrative fleet (assets/fleet.py)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -24,6 +24,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "auth",
     "picture",
     "geo",
+    "assets",
     # capabilities to come: each adds its module here (alerts, incidents, assets, weather, sar, intel,
     # sharing, stats)
 )
