@@ -3,6 +3,8 @@ position feed with its rejects, the reach map and the posture, and the live noti
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -262,13 +264,14 @@ def test_posture_from_the_forecast_csv(fleet_api: Api) -> None:
 
 
 def test_a_change_tells_the_pages_to_reread(fleet_api: Api) -> None:
+    """After a change a ``picture.update`` message reaches the live fan-out: a notice to re-read, with
+    no asset data in it (the shared feed is not filtered by clearance; ``/api/assets`` is)."""
     api = fleet_api
-    token = api.login("officer")["access_token"]
-    with api.client.websocket_connect(f"/api/live?token={token}") as ws:
-        ws.receive_json()  # the snapshot
-        resp = api.client.post(
-            "/api/assets/RNLI-DOV/state", json={"state": "maintenance"}, headers=api.headers("controller")
-        )
-        assert resp.status_code == 200
-        msg = ws.receive_json()
-    assert msg == {"kind": "assets", "marking": "PUBLIC"}  # no asset data on the shared feed
+    client = api.runtime.live.connect("observer")  # the LiveHub's own client, as the WebSocket uses it
+    h = api.headers("controller")
+    resp = api.client.post("/api/assets/RNLI-DOV/state", json={"state": "maintenance"}, headers=h)
+    assert resp.status_code == 200
+    deadline = time.monotonic() + 5.0
+    while client.queue.empty() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert json.loads(client.queue.get_nowait()) == {"kind": "assets", "marking": "PUBLIC"}

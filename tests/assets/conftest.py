@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
+from assets_helpers import WALL
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine
 
@@ -11,9 +10,6 @@ from watchkeeper.assets.registry import AssetRegistry
 from watchkeeper.assets.service import shared_recommender
 from watchkeeper.core.clock import FixedClock
 from watchkeeper.geo.land import land_utm
-
-WALL = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # the room's clock (audit, recorded_at)
-EVENT = datetime(2026, 10, 5, 2, 0, tzinfo=UTC)  # the picture's clock (event time)
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from assets_helpers import EVENT, WALL
 from sqlalchemy import inspect
 
-from conftest import EVENT, WALL
 from watchkeeper.assets.fleet import illustrative_fleet
 from watchkeeper.assets.model import Asset, AssetKind, AssetState, PositionSource, Target
 from watchkeeper.assets.recommend import Recommender
