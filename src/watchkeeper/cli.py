@@ -22,6 +22,7 @@ CAPABILITY_CLIS = (
     ("watchkeeper.sar.cli", "drift"),
     ("watchkeeper.sim.cli", "sim generate"),
     ("watchkeeper.assets.cli", "assets recommend|reach|posture|fleet|seed"),
+    ("watchkeeper.intel.cli", "evidence export|verify"),
 )
 
 

@@ -52,6 +52,27 @@ class Server:
     username: str
     password: str
     output: list[str]
+    data_dir: Path | None = None  # the demo's store: tests may add users to it (``add_user``)
+
+    def add_user(self, username: str, password: str, roles: list[str], clearance: str) -> None:
+        """Add a local user to the running demo's store with the real ``watchkeeper user add``."""
+        if self.data_dir is None:
+            pytest.skip("adding users needs the demo started by the tests")
+        cmd = [
+            _watchkeeper_exe(),
+            "user",
+            "add",
+            username,
+            "--clearance",
+            clearance,
+            "--password-stdin",
+            "--replace",
+        ]
+        for role in roles:
+            cmd += ["--role", role]
+        env = dict(os.environ, WATCHKEEPER_DATA_DIR=str(self.data_dir))
+        env.pop("WATCHKEEPER_DATABASE_URL", None)
+        subprocess.run(cmd, input=password + "\n", text=True, env=env, check=True, capture_output=True)
 
 
 def _free_port() -> int:
@@ -85,7 +106,7 @@ def _watchkeeper_exe() -> str:
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if os.environ.get("WATCHKEEPER_E2E_URL"):
         yield Server(
@@ -143,7 +164,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 + "\n".join(output[-40:])
             )
         assert login is not None
-        yield Server(url, login[0], login[1], output)
+        yield Server(url, login[0], login[1], output, data_dir)
     finally:
         proc.terminate()
         try:
@@ -153,7 +174,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     path = os.environ.get("WATCHKEEPER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
@@ -168,3 +189,28 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@dataclass
+class SignedIn:
+    page: Any
+    problems: list[str]  # page errors and console errors seen so far (CSP violations included)
+
+
+@pytest.fixture
+def signed_in(demo_server: Server, chromium: Any) -> Iterator[SignedIn]:
+    """A fresh browser context signed in as the demo user, on the page with the picture live."""
+    context = chromium.new_context(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+    try:
+        page.goto(demo_server.url + "/")
+        page.get_by_test_id("login-username").fill(demo_server.username)
+        page.get_by_test_id("login-password").fill(demo_server.password)
+        page.get_by_test_id("login-submit").click()
+        page.get_by_test_id("vessel-row").first.wait_for(timeout=20_000)
+        yield SignedIn(page, problems)
+    finally:
+        context.close()

@@ -73,6 +73,9 @@ def test_command_cell_page(demo_server: Any, chromium: Any, artifacts_dir: Path)
         page.get_by_test_id("login-submit").click()
         rows = page.get_by_test_id("vessel-row")
         rows.first.wait_for(timeout=20_000)
+        # the tab bar of views opens on the picture
+        assert page.get_by_test_id("tab-picture").get_attribute("aria-selected") == "true"
+        assert page.get_by_test_id("view-picture").is_visible()
         assert page.get_by_test_id("connection-status").inner_text().strip().lower() in {
             "live",
             "connecting…",

@@ -5,16 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import typer
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from watchkeeper.stats.charts import figures_chart
-from watchkeeper.stats.figures import Period, store_figures, with_incident_outcomes
+from watchkeeper.core.errors import ConfigError
+from watchkeeper.stats.charts import figures_chart, render_chart
+from watchkeeper.stats.figures import Period, store_figures
 from watchkeeper.stats.loaders import load_paths
+from watchkeeper.stats.outcomes import DailyOutcome, outcome_frame
 
 DAILY = "uk_small_boats_daily_arrivals.csv"
 WEEKLY = "uk_small_boats_weekly_arrivals_and_french_preventions.csv"
@@ -42,9 +46,8 @@ def test_monthly_csv_matches_hand_sum_of_daily_csv(
                   "--database-url", sqlite_url],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == ",".join(MONTHLY_COLUMNS)  # exactly the contract's columns
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    for col in MONTHLY_COLUMNS:
-        assert col in rows[0], col
     assert [r["month"] for r in rows] == ["2024-05", "2024-06"]
     # hand sum straight from the CSV files, with the csv module (not our code)
     with (crossings_dir / DAILY).open() as f:
@@ -80,8 +83,32 @@ def test_monthly_is_empty_where_the_source_has_none(
                   "--database-url", sqlite_url],
     )  # fmt: skip
     record = json.loads(js.output)[0]
+    assert list(record) == MONTHLY_COLUMNS
     assert record["boats_uncontrolled_landings"] is None
     assert record["migrants_arrived"] == int(row["migrants_arrived"])
+
+
+def test_monthly_options_people_per_boat_and_strict_bounds(
+    cli_app: typer.Typer, sqlite_url: str, crossings_dir: Path
+) -> None:
+    _load_cli(cli_app, sqlite_url, crossings_dir)
+    runner = CliRunner()
+    result = runner.invoke(
+        cli_app, ["stats", "monthly", "--from", "2022-08", "--to", "2022-08", "--people-per-boat",
+                  "--database-url", sqlite_url],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    row = next(csv.DictReader(io.StringIO(result.output)))
+    assert list(row) == [*MONTHLY_COLUMNS, "people_per_boat"]
+    ppb = int(row["migrants_arrived"]) / int(row["boats_arrived"])
+    assert float(row["people_per_boat"]) == pytest.approx(ppb, abs=0.005)
+    for bad in ("2022-8", "2022-08-01", "Aug 2022"):
+        refused = runner.invoke(cli_app, ["stats", "monthly", "--from", bad, "--database-url", sqlite_url])
+        assert refused.exit_code == 2 and "YYYY-MM" in refused.output
+    yearly = runner.invoke(cli_app, ["stats", "yearly", "--from", "2021", "--to", "2022", "--format", "json",
+                                     "--database-url", sqlite_url])  # fmt: skip
+    assert [r["year"] for r in json.loads(yearly.output)] == ["2021", "2022"]
+    assert json.loads(yearly.output)[1]["migrants_arrived"] == 45_755
 
 
 def test_periods_agree_and_people_per_boat(engine: Engine, crossings_dir: Path) -> None:
@@ -103,13 +130,33 @@ def test_periods_agree_and_people_per_boat(engine: Engine, crossings_dir: Path) 
     assert (ours.loc[common, "migrants_arrived"].astype(int) == sb02.loc[common, "migrants_arrived"]).all()
 
 
-def test_incident_outcomes_sit_beside_the_figures(engine: Engine, crossings_dir: Path) -> None:
+def test_incident_outcomes_sit_beside_the_figures_filtered_by_clearance(
+    engine: Engine, crossings_dir: Path
+) -> None:
     load_paths(engine, [crossings_dir / DAILY])
-    table = store_figures(engine, Period.MONTHLY).tail(3)
-    month = str(table["month"].iloc[-1])
-    out = with_incident_outcomes(table, {month: {"rescued": 12, "landed": 3}})
-    assert list(out.columns[-2:]) == ["cell_landed", "cell_rescued"]
-    assert out["cell_rescued"].tolist() == [0, 0, 12]
+    rows = [  # the shape the incidents capability hands over: one row per day and marking, zeros included
+        DailyOutcome(date(2025, 8, d), incidents=1, rescued=d, persons_landed_uk=10, marking="UK-FR")
+        for d in range(1, 11)
+    ] + [
+        {"date": "2025-08-05", "incidents": 2, "lost_contact": 1, "returned_fr": 3, "marking": "UK-ONLY"},
+        {"date": "2025-09-02", "incidents": 0, "marking": "UK-FR"},  # a covered day with nothing: a zero
+    ]
+    for clearance, incidents, lost in (("UK-ONLY", 12, 1), ("UK-FR", 10, 0)):
+        outcomes = outcome_frame(rows, clearance)
+        table = store_figures(engine, Period.MONTHLY, date(2025, 7, 1), None, outcomes).set_index("month")
+        assert list(table.index) == ["2025-07", "2025-08", "2025-09"]
+        assert pd.isna(table.loc["2025-07", "cell_incidents"])  # no outcome data for July: empty, not 0
+        assert table.loc["2025-08", "cell_incidents"] == incidents
+        assert table.loc["2025-08", "cell_lost_contact"] == lost
+        assert table.loc["2025-08", "cell_rescued"] == sum(range(1, 11))
+        assert table.loc["2025-09", "cell_incidents"] == 0
+        assert pd.isna(table.loc["2025-09", "migrants_arrived"])  # Home Office data end 2025-08-20
+        assert table.loc["2025-08", "days_covered"] == 20
+    assert outcome_frame(rows, "PUBLIC").empty
+    with pytest.raises(ConfigError, match="rescued"):
+        outcome_frame([{"date": "2025-08-01", "rescued": -1}], "UK-ONLY")
+    with pytest.raises(ConfigError, match="marking"):
+        outcome_frame([{"date": "2025-08-01", "marking": "SECRET"}], "UK-ONLY")
 
 
 def test_chart_png_and_svg(engine: Engine, crossings_dir: Path, tmp_path: Path) -> None:
@@ -117,4 +164,12 @@ def test_chart_png_and_svg(engine: Engine, crossings_dir: Path, tmp_path: Path) 
     table = store_figures(engine, Period.MONTHLY)
     png, svg = figures_chart(table, tmp_path / "monthly")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "<svg" in svg.read_text()[:2000]
+    text = svg.read_text()
+    assert "<svg" in text[:2000] and "Open Government Licence" in text
+    for kind in ("people_per_boat", "landings", "prevented"):
+        assert render_chart(table, kind, "svg").lstrip().startswith(b"<?xml")
+    # French estimates start 2024-05: a 2019 chart of them has nothing to show and says so
+    with pytest.raises(ConfigError, match="migrants_prevented_fr"):
+        render_chart(store_figures(engine, Period.MONTHLY, date(2019, 1, 1), date(2019, 12, 31)), "prevented")
+    with pytest.raises(ConfigError, match="unknown chart"):
+        render_chart(table, "pie")

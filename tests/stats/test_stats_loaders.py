@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,22 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from watchkeeper.stats.loaders import ParsedTable, Series, StatsLoadError, load_paths, write_tables
+from watchkeeper.ingest.ledger import RejectsLedger
+from watchkeeper.stats.loaders import (
+    ParsedTable,
+    Series,
+    StatsLoadError,
+    canonical_header,
+    load_paths,
+    write_tables,
+)
 from watchkeeper.stats.models import CrossingDay, CrossingQuarterBreakdown, CrossingWeek
+from watchkeeper.store.models import RejectRow
 
 DAILY = "uk_small_boats_daily_arrivals.csv"
 WEEKLY = "uk_small_boats_weekly_arrivals_and_french_preventions.csv"
 QUARTERLY = "uk_small_boat_detections_quarterly_by_nationality_sex_age_2018Q1-2023Q4.csv"
+WALL = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # receive time stamped by the loading edge
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -226,3 +237,101 @@ def test_load_on_postgresql(pg_url: str, crossings_dir: Path) -> None:
             assert conn.execute(text("SELECT to_regclass('crossings_daily')")).scalar_one() is None
     finally:
         eng.dispose()
+
+
+def test_refused_rows_are_kept_in_the_rejects_ledger(
+    engine: Engine, crossings_dir: Path, tmp_path: Path
+) -> None:
+    """Nothing half-loaded, nothing lost: good rows stay out of the store, bad ones go to the ledger."""
+    bad = _head(crossings_dir / DAILY, tmp_path / "daily_bad.csv", 20,
+                {3: {"boats_arrived": "two"}, 11: {"migrants_arrived": "-4"}})  # fmt: skip
+    ledger = RejectsLedger(engine)
+    with pytest.raises(StatsLoadError):
+        load_paths(engine, [bad], ledger, WALL)
+    assert _count(engine, CrossingDay) == 0
+    with engine.connect() as conn:
+        kept = conn.execute(
+            select(
+                RejectRow.line_no, RejectRow.reason, RejectRow.source, RejectRow.detail, RejectRow.raw
+            ).order_by(RejectRow.line_no)
+        ).all()
+    assert [(r.line_no, r.reason) for r in kept] == [(5, "bad_field"), (13, "bad_field")]
+    assert kept[0].source == f"stats:{bad}" and "boats_arrived" in kept[0].detail
+    assert json.loads(kept[0].raw)["boats_arrived"] == "two"  # the row itself is kept
+    assert ledger.stored_counts(f"stats:{bad}") == {(f"stats:{bad}", "bad_field"): 2}
+
+
+def test_unreadable_and_unknown_files_are_refused_with_a_reason(engine: Engine, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    broken = tmp_path / "broken.ods"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    other = tmp_path / "figures.txt"
+    other.write_text("date,migrants_arrived\n")
+    notours = tmp_path / "trains.csv"
+    notours.write_text("station,passengers\nDover,12\n")
+    ledger = RejectsLedger(engine)
+    with pytest.raises(StatsLoadError) as caught:
+        load_paths(engine, [empty, broken, other, notours], ledger, WALL)
+    by_file = {Path(e.file).name: e for e in caught.value.errors}
+    assert set(by_file) == {"empty.csv", "broken.ods", "figures.txt", "trains.csv"}
+    assert "cannot be read" in by_file["empty.csv"].message
+    assert "unknown file type" in by_file["figures.txt"].message
+    assert "not a small-boat series" in by_file["trains.csv"].message
+    assert all(e.structural for e in caught.value.errors)
+    assert sum(ledger.stored_counts().values()) == 4
+    assert {r for _, r in ledger.stored_counts()} == {"malformed"}
+
+
+def test_weekly_rows_are_checked(engine: Engine, crossings_dir: Path, tmp_path: Path) -> None:
+    bad = _head(crossings_dir / WEEKLY, tmp_path / "weekly_bad.csv", 12,
+                {2: {"week_ending": "2018-01-20"}, 4: {"week_ending": "2018-01-07"}})  # fmt: skip
+    with pytest.raises(StatsLoadError) as caught:
+        load_paths(engine, [bad])
+    got = {(e.row, e.field, e.message.split(" ")[-1]) for e in caught.value.errors}
+    assert (4, "week_ending", "Sunday") in got  # 2018-01-20 is a Saturday
+    assert (6, "week_ending", "file") in got  # duplicate of row 2
+    assert _count(engine, CrossingWeek) == 0
+
+
+def test_published_sheet_with_header_on_row_one_text_dates_and_note_marks(
+    engine: Engine, crossings_dir: Path, tmp_path: Path, ods_writer: Any
+) -> None:
+    """The layout readers of the gov.uk workbook rely on (header first, 'dd/mm/yyyy' text dates), with
+    GSS note marks in the headers; the same rows as the real CSV load to the same store."""
+    daily = pd.read_csv(crossings_dir / DAILY)
+    daily = daily[(daily["date"] >= "2022-12-20") & (daily["date"] < "2023-01-15")]
+    header = ["Date", "Migrants arrived [note 2]", "Boats arrived [note 3]",
+              "Boats arrived - involved in uncontrolled landings [note 4]", "Notes"]  # fmt: skip
+    rows = [
+        [pd.Timestamp(r.date).strftime("%d/%m/%Y"), int(r.migrants_arrived), int(r.boats_arrived),
+         "-" if pd.isna(r.boats_uncontrolled_landings) else int(r.boats_uncontrolled_landings),
+         "" if pd.isna(r.notes) else r.notes]
+        for r in daily.itertuples(index=False)
+    ]  # fmt: skip
+    ods = ods_writer(tmp_path / "text_dates.ods", {"Cover_sheet": ([], ["Title"], []),
+                                                    "SB_01": ([], header, rows)})  # fmt: skip
+    assert load_paths(engine, [ods]).counts["daily"]["inserted"] == len(daily) == 26
+    with engine.connect() as conn:
+        dec31 = conn.execute(select(CrossingDay).where(CrossingDay.date == date(2022, 12, 31))).one()
+        jan2 = conn.execute(select(CrossingDay).where(CrossingDay.date == date(2023, 1, 2))).one()
+    src = daily.set_index("date")
+    assert dec31.migrants_arrived == int(src.loc["2022-12-31", "migrants_arrived"])
+    assert dec31.boats_uncontrolled_landings is None  # "-" before 2023
+    assert jan2.boats_uncontrolled_landings == int(src.loc["2023-01-02", "boats_uncontrolled_landings"])
+    csv_path = tmp_path / "same.csv"
+    daily.to_csv(csv_path, index=False)
+    assert load_paths(engine, [csv_path]).counts["daily"]["unchanged"] == 26
+
+
+def test_header_spellings() -> None:
+    assert canonical_header("Migrants arrived [note 2]") == "migrants_arrived"
+    assert canonical_header("Week ending (Sunday)") == "week_ending"
+    assert canonical_header("Migrants prevented from departing or returned to France [note 5]") == (
+        "migrants_prevented_fr"
+    )
+    assert (
+        canonical_header("Boats arrived - involved in uncontrolled landings") == "boats_uncontrolled_landings"
+    )
+    assert canonical_header("Boats arrived") == "boats_arrived"
+    assert canonical_header("Weather") is None

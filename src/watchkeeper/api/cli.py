@@ -163,10 +163,11 @@ def demo(
     typer.echo(
         "\n"
         f"  watchkeeper demo — SIMULATED Dover Strait picture, replaying at {speed:g}x event time\n"
-        f"  open   {url}\n"
-        f"  login  {DEMO_USER} / {password}\n"
-        f"  store  {data_dir.resolve()} (wiped at every demo start)\n"
-        "  stop   Ctrl+C\n"
+        f"  open      {url}\n"
+        f"  user      {DEMO_USER}\n"
+        f"  password  {password}\n"
+        f"  store     {data_dir.resolve()} (wiped at every demo start)\n"
+        "  stop      Ctrl+C\n"
     )
     _run_server(create_app(settings, runtime), "127.0.0.1", port)
 

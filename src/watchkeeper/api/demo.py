@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 DEMO_MARKER = ".watchkeeper-demo"
 DEMO_USER = "demo"
-DEMO_ROLES = ("watch_officer", "analyst")
+DEMO_ROLES = ("watch_officer", "analyst", "asset_controller", "auditor")
 DEMO_CLEARANCE = "UK-ONLY"
 SIM_SOURCE = "sim"
 MAX_BATCH = 500  # AIS lines handed to the ingestor at once when the replay runs behind
@@ -54,8 +54,14 @@ def prepare_demo_dir(data_dir: Path) -> None:
             raise FileExistsError(f"{data_dir} is not a directory")
         if any(data_dir.iterdir()) and not (data_dir / DEMO_MARKER).exists():
             raise FileExistsError(f"{data_dir} is not empty and not a demo directory: refusing to wipe it")
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True)
+        # empty it rather than remove it: the directory may be the process's working directory, and a
+        # deleted cwd breaks every later relative path (numpy's loadtxt, imported by OpenDrift, is one)
+        for child in data_dir.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / DEMO_MARKER).write_text("made by `watchkeeper demo`; wiped at every demo start\n")
 
 
@@ -105,6 +111,6 @@ async def replay(
 
 
 async def _flush(runtime: Runtime, batch: list[tuple[datetime, bytes]], stats: ReplayStats) -> None:
-    await runtime.ingest_ais(batch, source=SIM_SOURCE, simulated=True)
+    await runtime.ingest_ais(SIM_SOURCE, [payload for _, payload in batch], simulated=True)
     stats.batches += 1
     batch.clear()

@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from watchkeeper.picture.live import PICTURE_SUBJECT
+
 log = logging.getLogger(__name__)
 
-PICTURE_SUBJECT = "picture.update"
+__all__ = ["PICTURE_SUBJECT", "LiveClient", "LiveHub"]
+
 CLIENT_QUEUE = 256  # messages; at one update per second this is four minutes of backlog
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,8 @@ from watchkeeper.api.live import PICTURE_SUBJECT, LiveHub
 from watchkeeper.bus import Bus, connect_bus
 from watchkeeper.core.clock import Clock, SystemClock
 from watchkeeper.core.settings import Settings, get_settings
+from watchkeeper.ingest.ais.decoder import FeedResult
+from watchkeeper.ingest.pipeline import AisIngestor
 from watchkeeper.picture.live import LivePicture
 from watchkeeper.picture.store import PictureStore
 from watchkeeper.store.audit import AuditWriter
@@ -60,7 +62,7 @@ class Runtime:
         for state in self.picture_store.load_vessels():
             self.picture.vessels[state.mmsi] = state
         self.live = LiveHub()
-        self.ingestor: Any = None
+        self.ingestor: AisIngestor | None = None
         self._factories: list[tuple[str, TaskFactory]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._subscription: Any = None
@@ -82,6 +84,12 @@ class Runtime:
         """Event time of the picture: the latest ``last_seen`` of any vessel (None when empty)."""
         times = [v.last_seen for v in list(self.picture.vessels.values())]
         return max(times) if times else None
+
+    async def ingest_ais(self, source: str, lines: Sequence[bytes], simulated: bool = False) -> FeedResult:
+        """Ingest raw AIS lines received now from ``source`` (listeners, the demo feed)."""
+        if self.ingestor is None:
+            raise RuntimeError("the runtime has not started: no AIS ingestor yet")
+        return await self.ingestor.ingest(source, lines, self.wall_clock.now(), simulated=simulated)
 
     def add_task(self, name: str, factory: TaskFactory) -> None:
         """Run ``factory(runtime)`` as a background task once the runtime starts."""
@@ -105,7 +113,9 @@ class Runtime:
             return
         if self._bus is None:
             self._bus = await connect_bus(self.settings.bus_url)
-        self.ingestor = make_ais_ingestor(self)
+        self.ingestor = AisIngestor(
+            engine=self.engine, bus=self.bus, picture=self.picture, settings=self.settings
+        )
         self._subscription = await self.bus.subscribe(PICTURE_SUBJECT, self.live.handle)
         self.started = True
         for name, factory in self._factories:
@@ -118,33 +128,12 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
-        if self.ingestor is not None and hasattr(self.ingestor, "close"):
-            result = self.ingestor.close()
-            if asyncio.iscoroutine(result):
-                await result
+        if self.ingestor is not None:
+            await self.ingestor.close()
+            self.ingestor = None
         if self._subscription is not None:
             await self._subscription.unsubscribe()
             self._subscription = None
         if self._bus is not None:
             await self._bus.close()
         self.started = False
-
-
-def make_ais_ingestor(runtime: Runtime) -> Any:
-    """The AIS ingestor (``watchkeeper.ingest.pipeline``) wired to this runtime's store, bus and picture.
-
-    Imported lazily: the API must start (login, geography) even in a build without the AIS pipeline.
-    """
-    try:
-        from watchkeeper.ingest.pipeline import AisIngestor
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("watchkeeper.ingest"):
-            log.warning("AIS pipeline not available: no AIS ingest in this build")
-            return None
-        raise
-    return AisIngestor(  # wired once the pipeline's constructor is known (see docs/notes/api.md)
-        engine=runtime.engine,
-        bus=runtime.bus,
-        picture=runtime.picture,
-        settings=runtime.settings,
-    )

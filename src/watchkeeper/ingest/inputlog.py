@@ -149,19 +149,28 @@ class InputLog:
         """Replay the log from ``from_seq`` in sequence order."""
         if self._fh is not None:
             self._fh.flush()
-        segments = _segments(self.directory)
-        for i, path in enumerate(segments):
-            nxt = _first_seq(segments[i + 1]) if i + 1 < len(segments) else None
-            if nxt is not None and nxt <= from_seq:
-                continue
-            with path.open("rb") as fh:
-                for seq, ns, line_no, source, raw, _end in _scan(fh):
-                    if seq < from_seq:
-                        continue
-                    yield RawInput(
-                        source=source,
-                        line_no=line_no,
-                        raw=raw,
-                        receive_time=datetime.fromtimestamp(ns / 1e9, UTC),
-                        log_seq=seq,
-                    )
+        return read_log(self.directory, from_seq)
+
+
+def read_log(directory: Path | str, from_seq: int = 1) -> Iterator[RawInput]:
+    """Read the log in ``directory`` from ``from_seq`` without opening it for writing.
+
+    For readers beside a live writer (replay, evidence export): nothing is truncated or created, and
+    a record still being written at the tail is not returned until it is whole.
+    """
+    segments = _segments(Path(directory))
+    for i, path in enumerate(segments):
+        nxt = _first_seq(segments[i + 1]) if i + 1 < len(segments) else None
+        if nxt is not None and nxt <= from_seq:
+            continue
+        with path.open("rb") as fh:
+            for seq, ns, line_no, source, raw, _end in _scan(fh):
+                if seq < from_seq:
+                    continue
+                yield RawInput(
+                    source=source,
+                    line_no=line_no,
+                    raw=raw,
+                    receive_time=datetime.fromtimestamp(ns / 1e9, UTC),
+                    log_seq=seq,
+                )

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 
 from watchkeeper.core.types import AisReport, VesselState
 
+PICTURE_SUBJECT = "picture.update"  # bus subject of changes for the page (each message has a ``kind``)
+
 _STATIC_FIELDS = ("name", "callsign", "ship_type", "destination", "imo")
-_KINEMATIC_FIELDS = ("lat", "lon", "sog_kn", "cog_deg", "heading_deg", "nav_status")
 
 
 class LivePicture:
@@ -29,17 +30,19 @@ class LivePicture:
                 simulated=report.simulated,
             )
             self.vessels[report.mmsi] = state
-        for name in _STATIC_FIELDS:
-            value = getattr(report, name)
-            if value is not None and value != "":
-                setattr(state, name, value)
+        if report.name or report.callsign or report.ship_type or report.destination or report.imo:
+            for name in _STATIC_FIELDS:
+                value = getattr(report, name)
+                if value is not None and value != "":
+                    setattr(state, name, value)
         if report.event_time >= state.last_seen:
             state.last_seen = report.event_time
             state.source = report.source
             state.simulated = report.simulated
-            if report.has_position:
-                for name in _KINEMATIC_FIELDS:
-                    setattr(state, name, getattr(report, name))
+            if report.lat is not None and report.lon is not None:
+                state.lat, state.lon = report.lat, report.lon
+                state.sog_kn, state.cog_deg = report.sog_kn, report.cog_deg
+                state.heading_deg, state.nav_status = report.heading_deg, report.nav_status
             elif report.nav_status is not None:
                 state.nav_status = report.nav_status
         return state

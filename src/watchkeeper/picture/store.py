@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -34,40 +34,59 @@ def _vessel_row(v: VesselState) -> dict[str, object]:
     }
 
 
+_POSITION_COLUMNS = (
+    "mmsi", "time", "time_source", "msg_type", "lat", "lon", "sog_kn", "cog_deg", "heading_deg",
+    "nav_status", "source", "log_seq", "simulated",
+)  # fmt: skip
+
+
+def _naive_utc(t: datetime) -> datetime:
+    return t.astimezone(UTC).replace(tzinfo=None)
+
+
+def _sqlite_time(t: datetime) -> str:
+    """SQLAlchemy's SQLite DATETIME text form of a UTC time (always six fraction digits)."""
+    u = t.astimezone(UTC)
+    day = f"{u.year:04d}-{u.month:02d}-{u.day:02d}"
+    return f"{day} {u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}"
+
+
 class PictureStore:
     """Writes position history (idempotent on input-log sequence) and upserts vessel state."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._dialect = engine.dialect.name
+        mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        self._position_sql = (
+            f"INSERT INTO positions ({', '.join(_POSITION_COLUMNS)}) "
+            f"VALUES ({', '.join([mark] * len(_POSITION_COLUMNS))}) ON CONFLICT (log_seq) DO NOTHING"
+        )
 
     def _insert(self, table: type[Position] | type[Vessel]):  # type: ignore[no-untyped-def]
         return (pg_insert if self._dialect == "postgresql" else sqlite_insert)(table)
 
     def write(self, reports: Iterable[AisReport], vessels: Sequence[VesselState]) -> None:
-        """One transaction: the positions among ``reports`` and the latest state of ``vessels``."""
+        """One transaction: the positions among ``reports`` and the latest state of ``vessels``.
+
+        Positions go through the driver's own ``executemany`` with a prepared statement (the hot path of
+        ingest: SQLAlchemy's per-row parameter processing cost more than the decoding). Times are written
+        exactly as SQLAlchemy writes ``UtcDateTime`` (naive UTC; on SQLite the text form of its DATETIME
+        type), so SQLAlchemy reads them back, and range queries compare them, as its own rows;
+        ``tests/picture`` checks it on both databases.
+        """
+        to_db = _sqlite_time if self._dialect == "sqlite" else _naive_utc
         rows = [
-            {
-                "mmsi": r.mmsi,
-                "time": r.event_time,
-                "time_source": r.time_source.value,
-                "msg_type": r.msg_type,
-                "lat": r.lat,
-                "lon": r.lon,
-                "sog_kn": r.sog_kn,
-                "cog_deg": r.cog_deg,
-                "heading_deg": r.heading_deg,
-                "nav_status": r.nav_status,
-                "source": r.source,
-                "log_seq": r.log_seq,
-                "simulated": r.simulated,
-            }
+            (
+                r.mmsi, to_db(r.event_time), r.time_source.value, r.msg_type, r.lat, r.lon, r.sog_kn,
+                r.cog_deg, r.heading_deg, r.nav_status, r.source, r.log_seq, r.simulated,
+            )
             for r in reports
             if r.lat is not None and r.lon is not None
-        ]
+        ]  # fmt: skip
         with self.engine.begin() as conn:
             if rows:
-                conn.execute(self._insert(Position).on_conflict_do_nothing(index_elements=["log_seq"]), rows)
+                conn.exec_driver_sql(self._position_sql, rows)
             if vessels:
                 stmt = self._insert(Vessel)
                 cols = {c: getattr(stmt.excluded, c) for c in _vessel_row(vessels[0]) if c != "mmsi"}

@@ -8,12 +8,16 @@ the tidal approximation asked for outside the strait, or no wind source at all.
 Nothing here touches the network: readers are local (``readers``), OpenDrift's plotting (the only
 part that would fetch Natural Earth through cartopy) is never called, and OpenDrift's log is quiet.
 Randomness (Leeway's per-particle coefficient errors and jibing, seeding radius) comes from
-numpy's global generator, seeded per run: the same request gives the same cloud.
+numpy's global generator, seeded per run: the same request gives the same cloud. Because that
+generator (and OpenDrift's landmask cache) is process-global, runs are serialised by a lock: two
+threads asking at once get the same clouds as if they had asked one after the other.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +35,11 @@ FloatArray = npt.NDArray[np.float64]
 
 MAX_HOURS = 72
 MAX_PARTICLES = 50_000
+
+#: ``progress(step, steps)`` after each model time step.
+Progress = Callable[[int, int], None]
+
+_RUN_LOCK = threading.Lock()
 
 
 class DriftCannotStart(WatchkeeperError):
@@ -156,8 +165,49 @@ def _current_reader(req: DriftRequest) -> tuple[Any, str, str]:
     return readers.TidalStreamReader(), "tidal-stream approximation (M2+S2, 035°/215°)", LIMITS_TEXT
 
 
-def run_drift(req: DriftRequest) -> DriftResult:
+#: Below this 10 m wind (m/s) the Leeway fits' offset and error terms fade linearly to zero.
+CALM_WIND_MS = 1.0
+_ADDITIVE_TERMS = ("downwind_offset", "crosswind_offset", "downwind_eps", "crosswind_eps")
+
+
+def _leeway_class() -> Any:
+    """OpenDrift's Leeway with a progress hook after each time step and no drift in a calm.
+
+    Leeway is ``(slope + eps/20) x U + offset + eps/2`` (cm/s) along and across the wind. At U = 0
+    the offset and error terms would still move every particle, in a direction taken from
+    ``atan2(0, 0)`` = north: the fits' intercepts describe the drift *in* a wind, not a drift without
+    one, and a calm has no downwind direction. So the additive terms are scaled by
+    ``min(1, U / CALM_WIND_MS)`` for the step and restored after it: no change at all from 1 m/s up.
+    """
+    from opendrift.models.leeway import Leeway
+
+    class ProgressLeeway(Leeway):  # type: ignore[misc]
+        progress: Progress | None = None
+
+        def update(self) -> None:
+            wind = np.hypot(self.environment.x_wind, self.environment.y_wind)
+            fade = np.clip(wind / CALM_WIND_MS, 0.0, 1.0)
+            saved = {name: getattr(self.elements, name) for name in _ADDITIVE_TERMS}
+            for name, values in saved.items():
+                setattr(self.elements, name, values * fade)
+            try:
+                super().update()
+            finally:
+                for name, values in saved.items():
+                    setattr(self.elements, name, values)
+            if self.progress is not None:
+                self.progress(int(self.steps_calculation) + 1, int(self.expected_steps_calculation))
+
+    return ProgressLeeway
+
+
+def run_drift(req: DriftRequest, progress: Progress | None = None) -> DriftResult:
     """Run Leeway for ``req``; raises ``DriftCannotStart``/``NotCovered``/``ConfigError`` with the reason."""
+    with _RUN_LOCK:
+        return _run_drift(req, progress)
+
+
+def _run_drift(req: DriftRequest, progress: Progress | None) -> DriftResult:
     _validate(req)
     start = req.start if req.start.tzinfo else req.start.replace(tzinfo=UTC)
     end = start + timedelta(hours=req.hours)
@@ -167,9 +217,9 @@ def run_drift(req: DriftRequest) -> DriftResult:
     readers.check_covers(current, req.lon, req.lat, start, end, "currents")
 
     _quiet_opendrift()
-    from opendrift.models.leeway import Leeway
-
-    model = Leeway(loglevel=50)
+    landmask()
+    model = _leeway_class()(loglevel=50)
+    model.progress = progress
     model.add_reader([wind, current])
     model.set_config("general:use_auto_landmask", True)
     model.set_config("general:coastline_action", "stranding")

@@ -14,11 +14,12 @@ slatted floor, an outboard, and 50-60+ people aboard, freeboard of a few tens of
 refugee raft without sail: a crowded, low-freeboard improvised craft, with the lower downwind
 slope of a deep-loaded hull). Seeding half the particles with each widens the cloud to cover both
 behaviours instead of pretending to know which holds. The choice is documented in
-``docs/notes/sar.md`` and must be revisited when leeway measurements of these boats are published.
+``docs/design.md`` (Drift) and must be revisited when leeway measurements of these boats are published.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -70,6 +71,24 @@ class LeewayCoefficients:
         """Mean downwind leeway (m/s) at a 10 m wind speed (m/s): slope x U + offset."""
         return (self.downwind_slope_pct * wind_speed_ms + self.downwind_offset_cms) / 100.0
 
+    def simulated_downwind_speed_ms(self, wind_speed_ms: float) -> float:
+        """Mean downwind leeway (m/s) of OpenDrift's particles for this category at ``wind_speed_ms``.
+
+        OpenDrift draws each particle's error ``eps ~ N(0, std)`` and applies
+        ``(slope + eps/20) x U + offset + eps/2``, redrawing ``eps`` while ``slope + eps/20 < 0``: the
+        draws are a normal truncated below ``-20 x slope``, whose mean is
+        ``std x pdf(a) / (1 - cdf(a))`` with ``a = -20 x slope / std``. For most categories that is
+        nil; for PIW-1 (slope 0.96 %, std 12 cm/s) it adds 1.4 cm/s x (U/20 + 1/2).
+        """
+        std = self.downwind_std_cms
+        if std <= 0:
+            return self.downwind_speed_ms(wind_speed_ms)
+        a = -20.0 * self.downwind_slope_pct / std
+        pdf = math.exp(-a * a / 2.0) / math.sqrt(2.0 * math.pi)
+        survival = 0.5 * math.erfc(a / math.sqrt(2.0))
+        eps_mean = std * pdf / survival
+        return self.downwind_speed_ms(wind_speed_ms) + eps_mean * (wind_speed_ms / 20.0 + 0.5) / 100.0
+
 
 @lru_cache(maxsize=1)
 def leeway_table() -> dict[str, LeewayCoefficients]:
@@ -98,5 +117,12 @@ def categories_for(object_type: ObjectType | str) -> tuple[tuple[LeewayCoefficie
 
 
 def mean_downwind_speed_ms(object_type: ObjectType | str, wind_speed_ms: float) -> float:
-    """Particle-weighted mean downwind leeway (m/s) of ``object_type`` at ``wind_speed_ms``."""
+    """Particle-weighted mean downwind leeway (m/s) of ``object_type`` at ``wind_speed_ms`` (the tables)."""
     return sum(c.downwind_speed_ms(wind_speed_ms) * share for c, share in categories_for(object_type))
+
+
+def simulated_downwind_speed_ms(object_type: ObjectType | str, wind_speed_ms: float) -> float:
+    """As ``mean_downwind_speed_ms``, with OpenDrift's redraw of negative slopes (see the method)."""
+    return sum(
+        c.simulated_downwind_speed_ms(wind_speed_ms) * share for c, share in categories_for(object_type)
+    )

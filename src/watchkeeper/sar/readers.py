@@ -26,12 +26,14 @@ from opendrift.readers import reader_constant, reader_netCDF_CF_generic
 from opendrift.readers.basereader.continuous import ContinuousReader
 
 from watchkeeper.core.errors import ConfigError, SpatialNotCovered, TemporalNotCovered
-from watchkeeper.sar.tidal import TidalStream, hours_since_epoch
+from watchkeeper.sar.tidal import KNOT_MS, TidalStream, hours_since_epoch
 
 CURRENT_VARIABLES = ("x_sea_water_velocity", "y_sea_water_velocity")
 WIND_VARIABLES = ("x_wind", "y_wind")
 #: Area of interest (lon min, lat min, lon max, lat max): the tidal reader answers inside it.
 AOI = (-2.0, 49.5, 3.5, 51.8)
+#: Longest hole allowed in a wind time series inside the drift period (hourly forecasts: 1 h).
+MAX_SERIES_GAP = timedelta(hours=3)
 
 
 def naive_utc(when: datetime) -> datetime:
@@ -120,6 +122,15 @@ class WindSeriesReader(ContinuousReader):  # type: ignore[misc]
         self.name = name
         super().__init__()
 
+    def largest_gap(self, start: datetime, end: datetime) -> tuple[timedelta, datetime]:
+        """The longest interval between samples that overlaps [start, end], and where it begins."""
+        start, end = naive_utc(start), naive_utc(end)
+        best, where = timedelta(0), start
+        for a, b in zip(self._times[:-1], self._times[1:], strict=True):
+            if b > start and a < end and b - a > best:
+                best, where = b - a, a
+        return best, where
+
     def get_variables(
         self,
         requestedVariables: Sequence[str],
@@ -170,12 +181,17 @@ def wind_from_weather_file(path: Path, lon: float, lat: float) -> Any:
     if "wind_speed_kt" not in frame or "wind_from_deg" not in frame:
         raise ConfigError(f"wind file {path} has no wind speed and direction ({table.variables})")
     frame = frame.dropna(subset=["wind_speed_kt", "wind_from_deg"])
-    frame = frame.groupby("time", sort=True)[["wind_speed_kt", "wind_from_deg"]].first().reset_index()
-    speed = frame["wind_speed_kt"].to_numpy(dtype=float) * 1852.0 / 3600.0
+    if frame.empty:
+        raise ConfigError(f"wind file {path} has no row with both wind speed and direction")
+    # Several sites at one time (a point forecast for two coastal spots): one regional wind, the mean
+    # of the wind vectors (averaging directions as numbers would turn 350° and 10° into 180°).
+    speed = frame["wind_speed_kt"].to_numpy(dtype=float) * KNOT_MS
     rad = np.deg2rad(frame["wind_from_deg"].to_numpy(dtype=float))
-    times = [t.to_pydatetime() for t in frame["time"]]
+    vectors = frame.assign(x_wind=-speed * np.sin(rad), y_wind=-speed * np.cos(rad))
+    mean = vectors.groupby("time", sort=True)[["x_wind", "y_wind"]].mean().reset_index()
+    times = [t.to_pydatetime() for t in mean["time"]]
     return WindSeriesReader(
-        times, -speed * np.sin(rad), -speed * np.cos(rad), name=f"wind series {path.name}"
+        times, mean["x_wind"].to_numpy(), mean["y_wind"].to_numpy(), name=f"wind series {path.name}"
     )
 
 
@@ -189,6 +205,15 @@ def check_covers(reader: Any, lon: float, lat: float, start: datetime, end: date
             f"{reader.end_time:%Y-%m-%dT%H:%MZ}, the drift needs "
             f"{start:%Y-%m-%dT%H:%MZ}..{end:%Y-%m-%dT%H:%MZ}"
         )
+    gap = getattr(reader, "largest_gap", None)
+    if gap is not None:
+        hole, after = gap(start, end)
+        if hole > MAX_SERIES_GAP:
+            raise TemporalNotCovered(
+                f"{what} ({reader.name}) has no sample for {hole.total_seconds() / 3600:.1f} h after "
+                f"{after:%Y-%m-%dT%H:%MZ} within the drift period (most allowed: "
+                f"{MAX_SERIES_GAP.total_seconds() / 3600:g} h): interpolating across it would invent the wind"
+            )
     covered = reader.covers_positions(np.array([lon]), np.array([lat]))
     indices = covered[0] if isinstance(covered, tuple) else covered
     if len(np.atleast_1d(indices)) == 0:

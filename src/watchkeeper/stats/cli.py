@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -44,13 +45,21 @@ def load_cmd(
     paths: Annotated[list[Path], typer.Argument(help="CSV files or the published ODS workbook", exists=True)],
     database_url: DbOpt = None,
 ) -> None:
-    """Validate and load files in one transaction (all or nothing); revised rows replace old ones."""
+    """Validate and load files in one transaction (all or nothing); revised rows replace old ones.
+
+    A bad row refuses the whole load (exit 1) and is kept in the rejects ledger with its reason.
+    """
+    from watchkeeper.core.clock import SystemClock
+    from watchkeeper.ingest.ledger import RejectsLedger
     from watchkeeper.stats.loaders import StatsLoadError, load_paths
 
+    engine = _engine(database_url)
     try:
-        report = load_paths(_engine(database_url), paths)
+        # the wall clock stamps the receive time of rejects: this command is an edge
+        report = load_paths(engine, paths, RejectsLedger(engine), SystemClock().now())
     except StatsLoadError as exc:
         typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"{len(exc.errors)} row(s) refused and kept in the rejects ledger", err=True)
         raise typer.Exit(1) from exc
     for series, counts in sorted(report.counts.items()):
         typer.echo(
@@ -59,11 +68,19 @@ def load_cmd(
         )
 
 
+_BOUND_FORMS = {"daily": (r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD"), "weekly": (r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD"),
+                "monthly": (r"\d{4}-\d{2}", "YYYY-MM"), "yearly": (r"\d{4}", "YYYY")}  # fmt: skip
+
+
 def _parse_bound(value: str | None, period: Any, end: bool) -> date | None:
+    """``--from``/``--to`` as the first (or last) day of the period it names."""
     from watchkeeper.stats.figures import Period
 
     if value is None:
         return None
+    pattern, form = _BOUND_FORMS[str(period)]
+    if not re.fullmatch(pattern, value):
+        raise typer.BadParameter(f"{value!r} is not {form}")
     try:
         if period is Period.MONTHLY:
             p = pd.Period(value, freq="M")
@@ -108,55 +125,66 @@ FmtOpt = Annotated[str, typer.Option("--format", help="csv or json")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="file to write; default stdout")]
 
 
+PpbOpt = Annotated[
+    bool, typer.Option("--people-per-boat", help="append a people_per_boat column after the contract columns")
+]
+
+
 def _figures(period_name: str, date_from: str | None, date_to: str | None, fmt: str, out: Path | None,
-             database_url: str | None) -> None:  # fmt: skip
-    from watchkeeper.stats.figures import Period, store_figures
+             database_url: str | None, people_per_boat: bool) -> None:  # fmt: skip
+    from watchkeeper.stats.figures import CONTRACT_COLUMNS, Period, store_figures
 
     if fmt not in {"csv", "json"}:
         raise typer.BadParameter("--format must be csv or json")
     period = Period(period_name)
     start, end = _parse_bound(date_from, period, False), _parse_bound(date_to, period, True)
-    _emit(store_figures(_engine(database_url), period, start, end), fmt, out)
+    table = store_figures(_engine(database_url), period, start, end)
+    columns = [table.columns[0], *CONTRACT_COLUMNS, *(["people_per_boat"] if people_per_boat else [])]
+    _emit(table[columns], fmt, out)
 
 
 @stats_app.command("daily")
 def daily_cmd(date_from: FromOpt = None, date_to: ToOpt = None, fmt: FmtOpt = "csv", out: OutOpt = None,
-              database_url: DbOpt = None) -> None:  # fmt: skip
-    """Daily people, boats, people per boat and uncontrolled landings (--from/--to YYYY-MM-DD)."""
-    _figures("daily", date_from, date_to, fmt, out, database_url)
+              database_url: DbOpt = None, people_per_boat: PpbOpt = False) -> None:  # fmt: skip
+    """Daily figures (--from/--to YYYY-MM-DD): date, migrants_arrived, boats_arrived,
+    boats_uncontrolled_landings, migrants_prevented_fr, events_prevented_fr (French: weekly only, empty)."""
+    _figures("daily", date_from, date_to, fmt, out, database_url, people_per_boat)
 
 
 @stats_app.command("weekly")
 def weekly_cmd(date_from: FromOpt = None, date_to: ToOpt = None, fmt: FmtOpt = "csv", out: OutOpt = None,
-               database_url: DbOpt = None) -> None:  # fmt: skip
-    """Weekly (ending Sunday) figures with the French prevention estimates (--from/--to YYYY-MM-DD)."""
-    _figures("weekly", date_from, date_to, fmt, out, database_url)
+               database_url: DbOpt = None, people_per_boat: PpbOpt = False) -> None:  # fmt: skip
+    """Weekly figures, weeks ending Sunday (--from/--to YYYY-MM-DD): week_ending and the same columns."""
+    _figures("weekly", date_from, date_to, fmt, out, database_url, people_per_boat)
 
 
 @stats_app.command("monthly")
 def monthly_cmd(date_from: FromOpt = None, date_to: ToOpt = None, fmt: FmtOpt = "csv", out: OutOpt = None,
-                database_url: DbOpt = None) -> None:  # fmt: skip
-    """Monthly figures (--from/--to YYYY-MM): month, migrants_arrived, boats_arrived, people_per_boat,
-    boats_uncontrolled_landings, migrants_prevented_fr, events_prevented_fr."""
-    _figures("monthly", date_from, date_to, fmt, out, database_url)
+                database_url: DbOpt = None, people_per_boat: PpbOpt = False) -> None:  # fmt: skip
+    """Monthly figures (--from/--to YYYY-MM): month, migrants_arrived, boats_arrived,
+    boats_uncontrolled_landings, migrants_prevented_fr, events_prevented_fr; empty where no source value."""
+    _figures("monthly", date_from, date_to, fmt, out, database_url, people_per_boat)
 
 
 @stats_app.command("yearly")
 def yearly_cmd(date_from: FromOpt = None, date_to: ToOpt = None, fmt: FmtOpt = "csv", out: OutOpt = None,
-               database_url: DbOpt = None) -> None:  # fmt: skip
-    """Yearly figures (--from/--to YYYY)."""
-    _figures("yearly", date_from, date_to, fmt, out, database_url)
+               database_url: DbOpt = None, people_per_boat: PpbOpt = False) -> None:  # fmt: skip
+    """Yearly figures (--from/--to YYYY): year and the same columns."""
+    _figures("yearly", date_from, date_to, fmt, out, database_url, people_per_boat)
 
 
 @stats_app.command("chart")
 def chart_cmd(
     out: Annotated[Path, typer.Option("--out", help="file stem: writes STEM.png and STEM.svg")],
     period: Annotated[str, typer.Option("--period", help="daily|weekly|monthly|yearly")] = "monthly",
+    kind: Annotated[
+        str, typer.Option("--kind", help="arrivals|people_per_boat|landings|prevented")
+    ] = "arrivals",
     date_from: Annotated[str | None, typer.Option("--from")] = None,
     date_to: Annotated[str | None, typer.Option("--to")] = None,
     database_url: DbOpt = None,
 ) -> None:
-    """Chart of people and boats per period (PNG and SVG)."""
+    """A chart of the figures per period, written as PNG and SVG."""
     from watchkeeper.stats.charts import figures_chart
     from watchkeeper.stats.figures import Period, store_figures
 
@@ -164,7 +192,12 @@ def chart_cmd(
     table = store_figures(
         _engine(database_url), p, _parse_bound(date_from, p, False), _parse_bound(date_to, p, True)
     )
-    for path in figures_chart(table, out):
+    try:
+        paths = figures_chart(table, out, kind)
+    except WatchkeeperError as exc:
+        _fail(exc)
+        return
+    for path in paths:
         typer.echo(str(path))
 
 

@@ -10,7 +10,6 @@ source has none for the whole period (uncontrolled landings before 2023, French 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 
@@ -19,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from watchkeeper.stats.models import CrossingDay, CrossingWeek
+from watchkeeper.stats.outcomes import OUTCOME_FIELDS, PREFIX
 
 
 class Period(StrEnum):
@@ -28,7 +28,15 @@ class Period(StrEnum):
     YEARLY = "yearly"
 
 
-#: Columns of every figures table, in order (the first is the period label).
+#: Columns of the ``stats <period>`` CSV/JSON after the period label (the CLI contract of issue 7).
+CONTRACT_COLUMNS = (
+    "migrants_arrived",
+    "boats_arrived",
+    "boats_uncontrolled_landings",
+    "migrants_prevented_fr",
+    "events_prevented_fr",
+)
+#: Figures of every period, in order (the first column of a table is the period label).
 FIGURE_COLUMNS = (
     "migrants_arrived",
     "boats_arrived",
@@ -83,20 +91,49 @@ def _key(index: pd.DatetimeIndex, period: Period) -> list[str]:
     return list(index.strftime("%Y"))
 
 
-def figures(daily: pd.DataFrame, weekly: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """The figures table for ``period`` (one row per period with daily data), columns ``FIGURE_COLUMNS``."""
+def figures(
+    daily: pd.DataFrame,
+    weekly: pd.DataFrame,
+    period: Period,
+    outcomes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The figures table for ``period``: label, ``FIGURE_COLUMNS``, ``days_covered`` and, when
+    ``outcomes`` (daily, from ``stats.outcomes.outcome_frame``) is given, ``cell_<outcome>`` columns.
+
+    One row per period with Home Office daily data or cell outcomes. ``days_covered`` counts the days
+    of Home Office daily data in the period (a partial last month shows it). A value is empty where
+    its source has nothing for the whole period.
+    """
     label = LABEL[period]
-    if daily.empty:
-        return pd.DataFrame(columns=[label, *FIGURE_COLUMNS])
-    idx = pd.DatetimeIndex(daily.index)
-    grouped = daily.groupby(_key(idx, period))
-    out = pd.DataFrame(
-        {
-            "migrants_arrived": grouped["migrants_arrived"].sum(),
-            "boats_arrived": grouped["boats_arrived"].sum(),
-            "boats_uncontrolled_landings": grouped["boats_uncontrolled_landings"].sum(min_count=1),
-        }
-    )
+    outcome_cols = [f"{PREFIX}{c}" for c in OUTCOME_FIELDS] if outcomes is not None else []
+    columns = [label, *FIGURE_COLUMNS, "days_covered", *outcome_cols]
+    keys: set[str] = set()
+    out = pd.DataFrame(index=pd.Index([], dtype=object))
+    if not daily.empty:
+        grouped = daily.groupby(_key(pd.DatetimeIndex(daily.index), period))
+        out = pd.DataFrame(
+            {
+                "migrants_arrived": grouped["migrants_arrived"].sum(),
+                "boats_arrived": grouped["boats_arrived"].sum(),
+                "boats_uncontrolled_landings": grouped["boats_uncontrolled_landings"].sum(min_count=1),
+                "days_covered": grouped.size(),
+            }
+        )
+        keys |= set(out.index)
+    if outcomes is not None and not outcomes.empty:
+        by_period = outcomes.groupby(_key(pd.DatetimeIndex(outcomes.index), period))
+        keys |= {str(k) for k in by_period.groups}
+        out = out.reindex(sorted(keys))
+        for col in OUTCOME_FIELDS:
+            out[f"{PREFIX}{col}"] = by_period[col].sum(min_count=1).reindex(out.index)
+    if not keys:
+        return pd.DataFrame(columns=columns)
+    out = out.reindex(sorted(keys))
+    for col in ("migrants_arrived", "boats_arrived", "boats_uncontrolled_landings", "days_covered",
+                *outcome_cols):  # fmt: skip
+        if col not in out.columns:
+            out[col] = np.nan
+    out["days_covered"] = out["days_covered"].fillna(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ppb = out["migrants_arrived"] / out["boats_arrived"]
     out["people_per_boat"] = ppb.where(out["boats_arrived"] > 0).round(2)
@@ -107,43 +144,36 @@ def figures(daily: pd.DataFrame, weekly: pd.DataFrame, period: Period) -> pd.Dat
         wk = weekly.groupby(_key(pd.DatetimeIndex(weekly.index), period))
         for col in ("migrants_prevented_fr", "events_prevented_fr"):
             out[col] = wk[col].sum(min_count=1).reindex(out.index)
-    for col in FIGURE_COLUMNS:
+    for col in columns[1:]:
         if col != "people_per_boat":
-            out[col] = out[col].round().astype("Int64")
+            out[col] = out[col].astype(float).round().astype("Int64")
     out.index.name = label
-    return out.reset_index()[[label, *FIGURE_COLUMNS]]
+    return out.reset_index()[columns]
 
 
 def store_figures(
-    engine: Engine, period: Period, start: date | None = None, end: date | None = None
+    engine: Engine,
+    period: Period,
+    start: date | None = None,
+    end: date | None = None,
+    outcomes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Figures from the store for days ``start``..``end`` (inclusive)."""
+    """Figures from the store for days ``start``..``end`` (inclusive), with the cell's daily
+    ``outcomes`` beside them when given (cut to the same days)."""
     weekly = weekly_frame(engine)
     if start is not None:
         # weeks that end in the first period but began earlier still belong to it
         weekly = weekly[weekly.index >= pd.Timestamp(start)]
     if end is not None:
         weekly = weekly[weekly.index <= pd.Timestamp(end)]
-    return figures(daily_frame(engine, start, end), weekly, period)
-
-
-def with_incident_outcomes(
-    table: pd.DataFrame, outcomes: Mapping[str, Mapping[str, int]], prefix: str = "cell_"
-) -> pd.DataFrame:
-    """The seam for the cell's own incident outcomes, shown beside the Home Office figures.
-
-    ``outcomes`` maps a period label as in ``table``'s first column (``2024-06``, ``2024-06-02``,
-    ``2024``) to counts by outcome, e.g. ``{"2024-06": {"rescued": 12, "landed": 30, "returned_fr": 4}}``.
-    Each outcome becomes a column ``cell_<outcome>``; a period with no incident gets 0 for the outcomes
-    seen elsewhere. The incidents capability calls this with its per-period counts; nothing here
-    reads incidents itself.
-    """
-    label = table.columns[0]
-    kinds = sorted({k for counts in outcomes.values() for k in counts})
-    out = table.copy()
-    for kind in kinds:
-        out[f"{prefix}{kind}"] = [int(outcomes.get(str(p), {}).get(kind, 0)) for p in out[label]]
-    return out
+    if outcomes is not None:
+        keep = np.ones(len(outcomes), dtype=bool)
+        if start is not None:
+            keep &= outcomes.index >= pd.Timestamp(start)
+        if end is not None:
+            keep &= outcomes.index <= pd.Timestamp(end)
+        outcomes = outcomes[keep]
+    return figures(daily_frame(engine, start, end), weekly, period, outcomes)
 
 
 def month_bounds(month_from: str | None, month_to: str | None) -> tuple[date | None, date | None]:

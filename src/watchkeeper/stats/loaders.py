@@ -23,10 +23,12 @@ nothing.
 
 from __future__ import annotations
 
+import json
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
 
-from watchkeeper.core.errors import WatchkeeperError
+from watchkeeper.core.errors import RejectReason, WatchkeeperError
+from watchkeeper.core.types import Reject
+from watchkeeper.ingest.ledger import RejectsLedger
 from watchkeeper.stats.models import CrossingDay, CrossingQuarterBreakdown, CrossingWeek
 
 
@@ -46,10 +50,15 @@ class Series(StrEnum):
 
 @dataclass(frozen=True)
 class RowError:
+    """What is wrong, where: ``row`` as a person counts it (CSV header = row 1; the sheet row in a
+    workbook), ``raw`` the row's cells as JSON (kept in the rejects ledger)."""
+
     file: str
     row: int
     field: str
     message: str
+    raw: str = ""
+    structural: bool = False  # the file, sheet or header is wrong, not one data row
 
     def __str__(self) -> str:
         return f"{self.file}, row {self.row}, field {self.field!r}: {self.message}"
@@ -65,9 +74,16 @@ class StatsLoadError(WatchkeeperError):
         super().__init__(f"nothing loaded: {shown}{more}")
 
 
+_NOTE_MARK = re.compile(r"\s*[\[(]\s*notes?\s*[0-9, ]+[\])]", re.IGNORECASE)
+
+
 def normalise_header(name: Any) -> str:
-    """A header as a name: 'Boats arrived - involved in …' → 'boats_arrived_involved_in_…'."""
-    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
+    """A header as a name: 'Boats arrived - involved in …' → 'boats_arrived_involved_in_…'.
+
+    GSS-style note markers are dropped first: 'Migrants arrived [note 2]' → 'migrants_arrived'.
+    """
+    text = _NOTE_MARK.sub("", str(name))
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
 #: normalised header → our column, for every spelling we accept (published workbook and our CSVs).
@@ -97,6 +113,24 @@ HEADER_ALIASES: dict[str, str] = {
     "age": "age_group",
     "number_of_detections": "number_of_detections",
 }
+
+#: Longer published spellings, by the start of the normalised name ("Week ending (Sunday)",
+#: "Migrants prevented from departing or returned to France", …).
+_HEADER_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("week_ending", "week_ending"),
+    ("boats_arrived_involved_in_uncontrolled", "boats_uncontrolled_landings"),
+    ("migrants_prevented", "migrants_prevented_fr"),
+    ("events_prevented", "events_prevented_fr"),
+)
+
+
+def canonical_header(name: Any) -> str | None:
+    """Our column for a published or CSV header, or None when it is not one we read."""
+    key = normalise_header(name)
+    if key in HEADER_ALIASES:
+        return HEADER_ALIASES[key]
+    return next((col for prefix, col in _HEADER_PREFIXES if key.startswith(prefix)), None)
+
 
 REQUIRED: dict[Series, tuple[str, ...]] = {
     Series.DAILY: ("date", "migrants_arrived", "boats_arrived"),
@@ -137,9 +171,10 @@ class _Checker:
     def __init__(self, file: str) -> None:
         self.file = file
         self.errors: list[RowError] = []
+        self.raw = ""
 
     def fail(self, row: int, fld: str, message: str) -> None:
-        self.errors.append(RowError(self.file, row, fld, message))
+        self.errors.append(RowError(self.file, row, fld, message, self.raw))
 
     def missing(self, value: Any) -> bool:
         if value is None:
@@ -196,6 +231,7 @@ def _validate(series: Series, file: str, records: list[tuple[int, dict[str, Any]
     for row_no, cells in records:
         if all(check.missing(v) for v in cells.values()):
             continue  # blank line
+        check.raw = json.dumps({k: _cell_text(v) for k, v in cells.items()}, ensure_ascii=False)
         if series is Series.QUARTERLY:
             out: dict[str, Any] = {
                 "quarter_end_date": check.day(cells.get("quarter_end_date"), row_no, "quarter_end_date"),
@@ -256,8 +292,8 @@ def _validate(series: Series, file: str, records: list[tuple[int, dict[str, Any]
                 )
             key = out[key_field]
         if key is not None and key in seen:
-            check.fail(row_no, "date" if series is not Series.QUARTERLY else "quarter_end_date",
-                       f"duplicate of row {seen[key]} in the same file")  # fmt: skip
+            key_name = {Series.DAILY: "date", Series.WEEKLY: "week_ending"}.get(series, "quarter_end_date")
+            check.fail(row_no, key_name, f"duplicate of row {seen[key]} in the same file")
         elif key is not None:
             seen[key] = row_no
         out["source"] = Path(file).name
@@ -265,6 +301,14 @@ def _validate(series: Series, file: str, records: list[tuple[int, dict[str, Any]
     if check.errors:
         raise StatsLoadError(check.errors)
     return table
+
+
+def _cell_text(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp | date):
+        return value.isoformat()[:10]
+    return value if isinstance(value, int | float | str) else str(value)
 
 
 def _frame_records(frame: pd.DataFrame, first_row_no: int) -> list[tuple[int, dict[str, Any]]]:
@@ -277,15 +321,21 @@ def _frame_records(frame: pd.DataFrame, first_row_no: int) -> list[tuple[int, di
 def parse_csv(path: Path) -> ParsedTable:
     """One CSV of any of the three series (recognised by its headers)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.columns = [HEADER_ALIASES.get(normalise_header(c), normalise_header(c)) for c in frame.columns]
+    frame.columns = [canonical_header(c) or normalise_header(c) for c in frame.columns]
     series = series_of(frame.columns)
     if series is None:
         raise StatsLoadError(
-            [RowError(str(path), 1, "header", f"not a small-boat series: {list(frame.columns)}")]
+            [
+                RowError(
+                    str(path), 1, "header", f"not a small-boat series: {list(frame.columns)}", structural=True
+                )
+            ]
         )
     missing = [c for c in REQUIRED[series] if c not in frame.columns]
     if missing:
-        raise StatsLoadError([RowError(str(path), 1, m, "column missing from the header") for m in missing])
+        raise StatsLoadError(
+            [RowError(str(path), 1, m, "column missing from the header", structural=True) for m in missing]
+        )
     return _validate(series, str(path), _frame_records(frame, first_row_no=2))
 
 
@@ -294,16 +344,20 @@ def _sheet_table(path: Path, sheet: str, series: Series, raw: pd.DataFrame) -> P
     label = f"{path}[{sheet}]"
     key = "date" if series is Series.DAILY else "week_ending"
     for idx in range(min(len(raw), 30)):
-        names = [HEADER_ALIASES.get(normalise_header(v), "") for v in raw.iloc[idx].tolist()]
+        names = [canonical_header(v) or "" for v in raw.iloc[idx].tolist()]
         if key in names and "migrants_arrived" in names:
             break
     else:
-        raise StatsLoadError([RowError(label, 1, key, "no header row with this column in the first 30 rows")])
+        raise StatsLoadError(
+            [RowError(label, 1, key, "no header row with this column in the first 30 rows", structural=True)]
+        )
     body = raw.iloc[idx + 1 :].copy()
     body.columns = [n if n else f"_unnamed_{j}" for j, n in enumerate(names)]
     missing = [c for c in REQUIRED[series] if c not in body.columns]
     if missing:
-        raise StatsLoadError([RowError(label, idx + 1, m, "column missing from the header") for m in missing])
+        raise StatsLoadError(
+            [RowError(label, idx + 1, m, "column missing from the header", structural=True) for m in missing]
+        )
     return _validate(series, label, _frame_records(body, first_row_no=idx + 2))
 
 
@@ -313,23 +367,27 @@ def parse_ods(path: Path) -> list[ParsedTable]:
     tables = [_sheet_table(path, name, SHEETS[name], raw) for name, raw in sheets.items() if name in SHEETS]
     if not tables:
         raise StatsLoadError(
-            [RowError(str(path), 1, "sheet", f"no SB_01 or SB_02 sheet in {sorted(sheets)}")]
+            [RowError(str(path), 1, "sheet", f"no SB_01 or SB_02 sheet in {sorted(sheets)}", structural=True)]
         )
     return tables
 
 
 def parse_path(path: Path) -> list[ParsedTable]:
+    """Every validated table of one file: a CSV of any series, or the published ODS workbook."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return [parse_csv(path)]
-    if suffix in {".ods", ".xlsx"}:
-        return parse_ods(path) if suffix == ".ods" else _parse_xlsx(path)
-    raise StatsLoadError([RowError(str(path), 0, "file", f"unknown file type {suffix!r} (csv, ods)")])
-
-
-def _parse_xlsx(path: Path) -> list[ParsedTable]:
-    sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
-    return [_sheet_table(path, name, SHEETS[name], raw) for name, raw in sheets.items() if name in SHEETS]
+    if suffix not in {".csv", ".ods"}:
+        raise StatsLoadError(
+            [RowError(str(path), 0, "file", f"unknown file type {suffix!r} (csv, ods)", structural=True)]
+        )
+    try:
+        return [parse_csv(path)] if suffix == ".csv" else parse_ods(path)
+    except StatsLoadError:
+        raise
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile, pd.errors.ParserError) as exc:
+        # unreadable: empty, truncated or not really a CSV/ODS (pandas/odfpy say why)
+        raise StatsLoadError(
+            [RowError(str(path), 0, "file", f"cannot be read as {suffix[1:]}: {exc}", structural=True)]
+        ) from exc
 
 
 # ------------------------------------------------------------------------------------------- writing
@@ -394,8 +452,19 @@ def write_tables(conn: Connection, tables: Sequence[ParsedTable]) -> LoadReport:
     return report
 
 
-def load_paths(engine: Engine, paths: Sequence[Path]) -> LoadReport:
-    """Validate every file, then write all of them in one transaction (all or nothing)."""
+def load_paths(
+    engine: Engine,
+    paths: Sequence[Path],
+    ledger: RejectsLedger | None = None,
+    receive_time: datetime | None = None,
+) -> LoadReport:
+    """Validate every file, then write all of them in one transaction (all or nothing).
+
+    When a row fails, nothing is written to the series tables; with a ``ledger``, every failing row
+    is kept there (source = file, line = row, reason, detail naming the field, raw = the row's cells)
+    and made durable before ``StatsLoadError`` is raised. ``receive_time`` (the edge's wall clock)
+    stamps those rejects.
+    """
     tables: list[ParsedTable] = []
     errors: list[RowError] = []
     for path in paths:
@@ -404,9 +473,31 @@ def load_paths(engine: Engine, paths: Sequence[Path]) -> LoadReport:
         except StatsLoadError as exc:
             errors.extend(exc.errors)
     if errors:
+        if ledger is not None:
+            record_rejects(ledger, errors, receive_time)
         raise StatsLoadError(errors)
     with engine.begin() as conn:
         return write_tables(conn, tables)
+
+
+def record_rejects(ledger: RejectsLedger, errors: Sequence[RowError], receive_time: datetime | None) -> None:
+    """Keep each failing row in the rejects ledger (reason ``bad_field``, or ``malformed`` for a file
+    or header that is not a small-boat table) and flush it."""
+    if receive_time is None:
+        raise ValueError("receive_time is required to keep rejects")
+    for err in errors:
+        reason = RejectReason.MALFORMED if err.structural else RejectReason.BAD_FIELD
+        ledger.add(
+            Reject(
+                source=f"stats:{err.file}",
+                line_no=err.row,
+                reason=reason,
+                detail=f"field {err.field!r}: {err.message}",
+                raw=err.raw.encode(),
+                receive_time=receive_time,
+            )
+        )
+    ledger.flush()
 
 
 def daily_series_from_files(paths: Sequence[Path]) -> pd.DataFrame:
@@ -421,7 +512,9 @@ def daily_series_from_files(paths: Sequence[Path]) -> pd.DataFrame:
                 for r in table.rows:
                     rows[r["date"]] = r
     if not rows:
-        raise StatsLoadError([RowError(str(p), 0, "date", "no daily (SB_01) rows") for p in paths])
+        raise StatsLoadError(
+            [RowError(str(p), 0, "date", "no daily (SB_01) rows", structural=True) for p in paths]
+        )
     frame = pd.DataFrame(
         [
             {

@@ -20,6 +20,7 @@ from typing import Annotated
 import typer
 
 from watchkeeper.core.errors import WatchkeeperError
+from watchkeeper.weather.limits import training_weather_limits
 
 forecast_app = typer.Typer(no_args_is_help=True, help="Weather-driven small-boat crossing forecast.")
 weather_app = typer.Typer(no_args_is_help=True, help="Weather files: inspect and aggregate to days.")
@@ -54,6 +55,7 @@ def train_cmd(
     from watchkeeper.stats.loaders import daily_series_from_files
     from watchkeeper.weather.forecast import train
     from watchkeeper.weather.persist import default_model_path, save_model
+    from watchkeeper.weather.settings import ForecastSettings
     from watchkeeper.weather.sources import read_weather
     from watchkeeper.weather.table import to_daily
 
@@ -62,8 +64,9 @@ def train_cmd(
             to_daily(read_weather(weather)),
             daily_series_from_files(crossings),
             _iso(until, "--until"),
-            weather_source=str(weather),
+            weather_source=str(weather.resolve()),
             since=_iso(since, "--since") if since else None,
+            min_hours=ForecastSettings().min_hours,
         )
         path = save_model(model, model_path or default_model_path())
     except WatchkeeperError as exc:
@@ -74,7 +77,11 @@ def train_cmd(
         f"trained on {m['training_days']} days {m['training_first_day']}..{m['training_last_day']} "
         f"({m['training_crossing_days']} crossing days); weather: {', '.join(m['weather_variables'])}"
     )
+    typer.echo(f"variants: {'; '.join(m['variants'])}")
     typer.echo(f"model: {path}  metadata: {path.with_suffix('.json')}")
+
+
+CONTRACT_COLUMNS = ["date", "p_crossing", "expected_boats", "expected_people"]
 
 
 @forecast_app.command("predict")
@@ -86,29 +93,42 @@ def predict_cmd(
     crossings: Annotated[
         list[Path] | None, typer.Option("--crossings", help="recent daily series for the activity features")
     ] = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="append rag, variant and the weather drivers after the contract")
+    ] = False,
     model_path: ModelOpt = None,
 ) -> None:
-    """Write date, p_crossing, expected_boats, expected_people (and RAG band and weather drivers)."""
+    """Write date, p_crossing, expected_boats, expected_people for each day --from..--to."""
     from watchkeeper.stats.loaders import daily_series_from_files
     from watchkeeper.weather.persist import default_model_path, load_model
     from watchkeeper.weather.settings import ForecastSettings
     from watchkeeper.weather.sources import read_weather
     from watchkeeper.weather.table import to_daily
 
+    settings = ForecastSettings()
     try:
         model = load_model(model_path or default_model_path())
         recent = daily_series_from_files(crossings) if crossings else None
-        table = model.predict(
-            to_daily(read_weather(weather)), _iso(date_from, "--from"), _iso(date_to, "--to"), recent
-        )
+        prediction = model.predict(
+            to_daily(read_weather(weather)), _iso(date_from, "--from"), _iso(date_to, "--to"), recent,
+            min_hours=settings.min_hours, max_activity_gap_days=settings.max_activity_gap_days,
+        )  # fmt: skip
     except WatchkeeperError as exc:
         _fail(exc)
         return
-    settings = ForecastSettings()  # type: ignore[call-arg]  # values from the environment
-    table.insert(2, "rag", [settings.rag(p) for p in table["p_crossing"]])
+    table = prediction.table[CONTRACT_COLUMNS].copy()
+    if details:
+        table["rag"] = [settings.rag(p) for p in table["p_crossing"]]
+        table["variant"] = prediction.variant.name
+        for name, values in prediction.drivers.items():
+            table[str(name)] = values.to_numpy(dtype=float)
     out.parent.mkdir(parents=True, exist_ok=True)
     table.round(4).to_csv(out, index=False)
     typer.echo(f"{len(table)} days written to {out}")
+    typer.echo(f"variant: {prediction.variant.name}; {prediction.people_per_boat_basis}")
+    for reason in prediction.skipped:
+        typer.echo(f"  not used: {reason}")
+    typer.echo(f"limits: {training_weather_limits(model.metadata)}")
 
 
 @forecast_app.command("evaluate")

@@ -7,8 +7,9 @@ Baselines, fitted on the same training days in the same run:
   the training period to minimise the Brier score; the rule's probability is the training share of
   crossing days below and above T.
 
-Scores: ROC AUC (ranking) and Brier score (calibration and sharpness), with a reliability table
-(10 equal-width bins) and diagram. Boats: mean absolute error against the monthly mean of boats.
+Scores: ROC AUC (ranking), Brier score (calibration and sharpness) and the expected calibration error
+of a reliability table (10 equal-width bins), with the reliability diagram. Counts: mean absolute error
+of expected boats and people against the training period's monthly means.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ import pandas as pd
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from watchkeeper.core.errors import ConfigError
-from watchkeeper.weather.forecast import CrossingModel, design_matrix, train, training_set
+from watchkeeper.weather.forecast import (
+    MIN_HOURS,
+    CrossingModel,
+    design_matrix,
+    people_per_boat,
+    train,
+    training_set,
+)
+from watchkeeper.weather.table import complete_days
 
 
 @dataclass
@@ -83,9 +92,24 @@ def reliability_table(p: np.ndarray, y: np.ndarray, bins: int = 10) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
+def expected_calibration_error(table: pd.DataFrame) -> float:
+    """Count-weighted mean gap between forecast probability and observed frequency over the bins."""
+    used = table[table["count"] > 0]
+    return float((used["count"] * (used["mean_p"] - used["observed"]).abs()).sum() / used["count"].sum())
+
+
+def _scores(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
+    return {
+        "roc_auc": float(roc_auc_score(y, p)),
+        "brier": float(brier_score_loss(y, p)),
+        "ece": expected_calibration_error(reliability_table(p, y)),
+    }
+
+
 @dataclass
 class Evaluation:
-    """Scores of the model and the two baselines on the later (test) period."""
+    """Scores of the model (its primary variant: ``model``), its other variants, the model at longer
+    activity lags, and the two baselines, all on the same later (test) days."""
 
     train_period: tuple[str, str]
     test_period: tuple[str, str]
@@ -102,7 +126,7 @@ class Evaluation:
         m = self.scores["model"]
         return all(
             m["roc_auc"] > self.scores[b]["roc_auc"] and m["brier"] < self.scores[b]["brier"]
-            for b in ("climatology_month", "wind_threshold")
+            for b in BASELINES
         )
 
     def summary(self) -> dict[str, Any]:
@@ -119,8 +143,13 @@ class Evaluation:
             },
             "scores": self.scores,
             "beats_baselines": self.beats_baselines(),
+            "variants": [v.name for v in self.model.variants],
             "features": self.model.feature_names,
+            "weather_source": self.model.metadata.get("weather_source", ""),
         }
+
+
+BASELINES = ("climatology_month", "wind_threshold")
 
 
 def evaluate(
@@ -130,22 +159,29 @@ def evaluate(
     end: date | None = None,
     since: date | None = None,
     weather_source: str = "",
+    lags: tuple[int, ...] = (),
+    min_hours: int = MIN_HOURS,
 ) -> Evaluation:
-    """Train on days before ``until``, score model and baselines on ``until``..``end`` (inclusive)."""
-    model = train(weather, crossings, until, weather_source, since)
-    tr = training_set(weather, crossings, model.weather_variables, until, since)
+    """Train before ``until``; score model, variants and baselines on ``until``..``end`` (inclusive).
+
+    The test days' activity features use the crossings known the day before (a day-ahead forecast);
+    each ``lags`` entry L adds ``model_lag_<L>d``: the primary variant with the activity as known L
+    more days earlier (an outlook issued L+1 days ahead; the weather is still the observed one, so
+    this measures only the staleness of activity, not weather-forecast error).
+    """
+    model = train(weather, crossings, until, weather_source, since, min_hours)
+    weather = complete_days(weather, min_hours)
+    tr = training_set(weather, crossings, model.weather_variables, until, since, min_hours)
     if "wind_speed_kt" not in tr.X.columns:
         raise ConfigError("the wind-threshold baseline needs wind_speed_kt in the weather")
     climatology = MonthClimatology.fit(pd.DatetimeIndex(tr.X.index), tr.crossed)
     rule = WindThresholdRule.fit(tr.X["wind_speed_kt"].to_numpy(dtype=float), tr.crossed)
     cut = pd.Timestamp(until)
     last = pd.Timestamp(end) if end is not None else weather.index.max()
-    test_days = weather.index[
-        (weather.index >= cut) & (weather.index <= last) & weather.index.isin(crossings.index)
-    ]
-    # Activity features of a test day use the crossings before it (day-ahead forecast).
-    X = design_matrix(weather, pd.DatetimeIndex(test_days), crossings, model.weather_variables)
-    X = X[model.feature_names].dropna()
+    test_days = pd.DatetimeIndex(
+        weather.index[(weather.index >= cut) & (weather.index <= last) & weather.index.isin(crossings.index)]
+    )
+    X = design_matrix(weather, test_days, crossings, model.weather_variables)[model.feature_names].dropna()
     if len(X) < 10:
         raise ConfigError(f"only {len(X)} test days after {until}")
     days = pd.DatetimeIndex(X.index)
@@ -153,22 +189,37 @@ def evaluate(
     y = (target["boats_arrived"].to_numpy(dtype=float) > 0).astype(int)
     if y.min() == y.max():
         raise ConfigError("the test period has only one class: ROC AUC is undefined")
-    probs = {
-        "model": model.classifier.predict_proba(X)[:, 1],
+    probs: dict[str, np.ndarray] = {
+        "model": model.primary.classifier.predict_proba(X[model.primary.feature_names])[:, 1],
         "climatology_month": climatology.predict(days),
         "wind_threshold": rule.predict(X["wind_speed_kt"].to_numpy(dtype=float)),
     }
-    scores = {
-        name: {"roc_auc": float(roc_auc_score(y, p)), "brier": float(brier_score_loss(y, p))}
-        for name, p in probs.items()
-    }
-    boats = target["boats_arrived"].to_numpy(dtype=float)
-    boats_train = pd.Series(tr.boats, index=tr.X.index)
-    month_mean = boats_train.groupby(pd.DatetimeIndex(tr.X.index).month).mean()
-    boats_clim = np.array([month_mean.get(m, boats_train.mean()) for m in days.month])
-    scores["model"]["boats_mae"] = float(np.abs(model.boats_model.predict(X) - boats).mean())
-    scores["climatology_month"]["boats_mae"] = float(np.abs(boats_clim - boats).mean())
-    predictions = pd.DataFrame({"date": days.date, "crossed": y, **{f"p_{k}": v for k, v in probs.items()}})
+    for variant in model.variants[1:]:
+        probs[f"variant: {variant.name}"] = variant.classifier.predict_proba(X[variant.feature_names])[:, 1]
+    for lag in lags:
+        lagged = design_matrix(weather, days, crossings, model.weather_variables, activity_lag_days=lag)
+        lagged = lagged[model.feature_names]
+        if lagged.isna().any().any():
+            raise ConfigError(f"activity unknown at lag {lag} days for some test days")
+        probs[f"model_lag_{lag}d"] = model.primary.classifier.predict_proba(lagged)[:, 1]
+    scores = {name: _scores(y, p) for name, p in probs.items()}
+    # counts: the model's expected boats and people against the training monthly means
+    boats, people = target["boats_arrived"].to_numpy(float), target["migrants_arrived"].to_numpy(float)
+    ratio = np.array([people_per_boat(crossings, d.date())[0] for d in days])
+    expected_boats = model.primary.boats_model.predict(X[model.primary.feature_names])
+    months = pd.DatetimeIndex(tr.X.index).month
+    boats_month = pd.Series(tr.boats, index=tr.X.index).groupby(months).mean()
+    people_month = pd.Series(tr.people, index=tr.X.index).groupby(months).mean()
+    scores["model"]["boats_mae"] = float(np.abs(expected_boats - boats).mean())
+    scores["model"]["people_mae"] = float(np.abs(expected_boats * ratio - people).mean())
+    clim_boats = np.array([boats_month.get(m, tr.boats.mean()) for m in days.month])
+    clim_people = np.array([people_month.get(m, tr.people.mean()) for m in days.month])
+    scores["climatology_month"]["boats_mae"] = float(np.abs(clim_boats - boats).mean())
+    scores["climatology_month"]["people_mae"] = float(np.abs(clim_people - people).mean())
+    predictions = pd.DataFrame(
+        {"date": days.date, "crossed": y, "boats": boats, "expected_boats": expected_boats,
+         **{f"p_{k}": v for k, v in probs.items() if k in ("model", *BASELINES)}}
+    )  # fmt: skip
     return Evaluation(
         train_period=(str(tr.X.index.min().date()), str(tr.X.index.max().date())),
         test_period=(str(days.min().date()), str(days.max().date())),
@@ -176,7 +227,7 @@ def evaluate(
         n_test=len(X),
         test_crossing_rate=float(y.mean()),
         scores=scores,
-        reliability={name: reliability_table(p, y) for name, p in probs.items()},
+        reliability={name: reliability_table(probs[name], y) for name in ("model", *BASELINES)},
         wind_rule=rule,
         model=model,
         predictions=predictions,
@@ -205,7 +256,10 @@ def reliability_diagram(evaluation: Evaluation, stem: Path) -> list[Path]:
     hist.bar(model_table["bin_low"] + 0.05, model_table["count"], width=0.09)
     hist.set_xlabel("forecast probability of a crossing day")
     hist.set_ylabel("days (model)")
-    fig.tight_layout()
+    source = Path(str(evaluation.model.metadata.get("weather_source", ""))).name or "unnamed weather"
+    fig.text(0.01, 0.005, f"weather: {source} (observed, not forecast); train {evaluation.train_period[0]}"
+             f"..{evaluation.train_period[1]}", fontsize=6, color="grey")  # fmt: skip
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
     paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
     stem.parent.mkdir(parents=True, exist_ok=True)
     for p in paths:

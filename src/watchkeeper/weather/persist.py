@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import joblib
 
@@ -18,7 +19,10 @@ MODEL_FILE = "crossing_forecast.joblib"
 
 
 def default_model_path() -> Path:
-    return get_settings().data_dir / "models" / MODEL_FILE
+    """``WATCHKEEPER_FORECAST_MODEL_PATH``, else ``<data_dir>/models/crossing_forecast.joblib``."""
+    from watchkeeper.weather.settings import ForecastSettings
+
+    return ForecastSettings().resolved_model_path(get_settings().data_dir)
 
 
 def save_model(model: CrossingModel, path: Path) -> Path:
@@ -34,7 +38,19 @@ def save_model(model: CrossingModel, path: Path) -> Path:
 def load_model(path: Path) -> CrossingModel:
     if not path.is_file():
         raise ConfigError(f"no trained crossing forecast at {path}: run `watchkeeper forecast train` first")
-    model = joblib.load(path)
-    if not isinstance(model, CrossingModel):
-        raise ConfigError(f"{path} is not a crossing forecast model")
+    try:
+        model = joblib.load(path)
+    except (AttributeError, ModuleNotFoundError, EOFError, ValueError) as exc:  # older layout or truncated
+        raise ConfigError(f"{path} cannot be loaded ({exc}): train it again") from exc
+    if not isinstance(model, CrossingModel) or not hasattr(model, "variants"):
+        raise ConfigError(f"{path} is not a crossing forecast model of this version: train it again")
     return model
+
+
+def model_metadata(path: Path) -> dict[str, Any] | None:
+    """The training metadata written beside a model (JSON; no model code is loaded), or None."""
+    meta = path.with_suffix(".json")
+    if not meta.is_file():
+        return None
+    data: dict[str, Any] = json.loads(meta.read_text())
+    return data

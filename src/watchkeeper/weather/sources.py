@@ -75,7 +75,12 @@ def read_gridded(
     frames: list[pd.DataFrame] = []
     unmapped: list[str] = []
     site = "aoi-mean"
+    issued_at: pd.Timestamp | None = None
     for ds in _open_gridded(path, fmt):
+        if "valid_time" in ds.coords and "time" in ds.coords and ds["time"].size == 1:
+            issued_at = pd.Timestamp(ds["time"].values.item()).tz_localize(
+                "UTC"
+            )  # a forecast's reference time
         ds_red, site = _reduce(ds, point)
         time_name = "valid_time" if "valid_time" in ds_red.coords else _coord_name(ds_red, "time")
         times = pd.DatetimeIndex(np.atleast_1d(ds_red[time_name].values)).tz_localize("UTC")
@@ -102,7 +107,8 @@ def read_gridded(
     for extra in frames[1:]:
         merged = merged.merge(extra, on="time", how="outer")
     merged.insert(1, "site", site)
-    return WeatherTable(merged.sort_values("time").reset_index(drop=True), str(path), fmt, False, unmapped)
+    frame = merged.sort_values("time").reset_index(drop=True)
+    return WeatherTable(frame, str(path), fmt, False, unmapped, issued_at)
 
 
 # ---------------------------------------------------------------------------------------------- JSON
@@ -156,6 +162,8 @@ _TIME_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("date", "UTC", True),
 )
 _SITE_COLUMNS = ("site", "spot", "station", "region", "tide_site")
+#: Columns stating a forecast's issue time (naive values are French local time, as wimereux-surf writes).
+_ISSUE_COLUMNS = ("issued_at", "issued_at_utc", "issued_at_local")
 
 
 def _parse_times(raw: pd.Series, naive_zone: str) -> pd.DatetimeIndex:
@@ -191,7 +199,7 @@ def read_csv(path: Path, naive_zone: str | None = None) -> WeatherTable:
         ).to_numpy()
     else:
         cols["site"] = path.stem
-    time_like = {t[0] for t in _TIME_COLUMNS} | {"latitude", "longitude", "notes"}
+    time_like = {t[0] for t in _TIME_COLUMNS} | {"latitude", "longitude", "notes", *_ISSUE_COLUMNS}
     unmapped: list[str] = []
     for name in raw.columns:
         if name in time_like or name == site_col or name in IGNORED:
@@ -208,7 +216,9 @@ def read_csv(path: Path, naive_zone: str | None = None) -> WeatherTable:
             cols[alias.variable] = converted
     frame = pd.DataFrame(cols)
     frame = frame[frame["time"].notna()].sort_values(["time", "site"]).reset_index(drop=True)
-    return WeatherTable(frame, str(path), "csv", is_daily, unmapped)
+    issued = next((c for c in _ISSUE_COLUMNS if c in raw.columns), None)
+    issued_at = _parse_times(raw[issued].dropna().iloc[:1], "Europe/Paris")[0] if issued else None
+    return WeatherTable(frame, str(path), "csv", is_daily, unmapped, issued_at)
 
 
 def read_tides(path: Path) -> pd.DataFrame:

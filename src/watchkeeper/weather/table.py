@@ -37,6 +37,7 @@ class WeatherTable:
     fmt: str
     daily: bool = False
     unmapped: list[str] = field(default_factory=list)
+    issued_at: pd.Timestamp | None = None  # when the source states its issue (reference) time, UTC
 
     @property
     def variables(self) -> list[str]:
@@ -121,17 +122,36 @@ def to_daily(table: WeatherTable) -> pd.DataFrame:
     return out
 
 
-def require_days(daily: pd.DataFrame, start: date, end: date, variables: list[str]) -> pd.DataFrame:
-    """Rows ``start``..``end`` (inclusive) with every variable present; else ``TemporalNotCovered``."""
+def complete_days(daily: pd.DataFrame, min_hours: int) -> pd.DataFrame:
+    """The days of ``daily`` a forecast may use: all of a daily source; of a sub-daily source, the days
+    fed by at least ``min_hours`` distinct hours (a day seen for two hours is not a day's weather)."""
+    if "hours_covered" not in daily.columns or min_hours <= 0:
+        return daily
+    return daily[daily["hours_covered"] >= min_hours]
+
+
+def require_days(
+    daily: pd.DataFrame, start: date, end: date, variables: list[str], min_hours: int = 0
+) -> pd.DataFrame:
+    """Rows ``start``..``end`` (inclusive) with every variable present; else ``TemporalNotCovered``.
+
+    With ``min_hours``, a day of a sub-daily source fed by fewer hours counts as missing.
+    """
     days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D", name="date")
     missing_vars = [v for v in variables if v not in daily.columns]
     if missing_vars:
         raise TemporalNotCovered(f"the weather supplied has no {', '.join(missing_vars)}")
-    sub = daily.reindex(days)[variables]
-    holes = sub.index[sub.isna().any(axis=1)]
+    sub = daily.reindex(days)
+    short = np.zeros(len(sub), dtype=bool)
+    if min_hours > 0 and "hours_covered" in sub.columns:
+        short = (sub["hours_covered"].fillna(0) < min_hours).to_numpy()
+    sub = sub[variables]
+    holes = sub.index[sub.isna().any(axis=1).to_numpy() | short]
     if len(holes):
         shown = ", ".join(d.strftime("%Y-%m-%d") for d in holes[:5])
+        why = f" (a day needs {min_hours} hours of a sub-daily source)" if short.any() else ""
         raise TemporalNotCovered(
             f"weather missing for {len(holes)} of {len(days)} days ({shown}{'…' if len(holes) > 5 else ''})"
+            f"{why}"
         )
     return sub

@@ -24,6 +24,10 @@ ROUTE_MODULES: tuple[str, ...] = (
     "auth",
     "picture",
     "geo",
+    "stats",
+    "weather",
+    "sar",
+    "intel",
     "assets",
     # capabilities to come: each adds its module here (alerts, incidents, assets, weather, sar, intel,
     # sharing, stats)

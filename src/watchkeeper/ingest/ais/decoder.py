@@ -31,11 +31,18 @@ from pyais.messages import MSG_CLASS
 
 from watchkeeper.core.errors import DecodeError, RejectReason
 from watchkeeper.core.types import AisReport, Reject, TimeSource
-from watchkeeper.ingest.ais.report import report_fields
+from watchkeeper.ingest.ais.fastpath import fast_decode
+from watchkeeper.ingest.ais.report import REPORT_TYPES, Fields, report_fields
 from watchkeeper.ingest.ais.sentence import Fragment, GatehouseTime, parse_line
 
 # Types pyais decodes that ITU-R M.1371 defines (pyais also maps id 0 onto type 1: not trusted here).
 _KNOWN_TYPES = frozenset(range(1, 29)) & frozenset(MSG_CLASS)
+# Valid types that carry nothing for the vessel picture (binary messages, acknowledgements, safety text,
+# interrogations, channel management...): their checksum and armour are checked, they are counted as
+# accepted and kept in the input log, but not decoded field by field — nothing downstream reads them.
+_NO_PICTURE_TYPES = _KNOWN_TYPES - REPORT_TYPES
+# 6-bit value of each armour character (the first character of a payload is its message type).
+_ARMOUR_VALUE = {c: (c - 48 if c < 88 else c - 56) for c in [*range(48, 88), *range(96, 120)]}
 
 
 @dataclass(slots=True)
@@ -175,8 +182,25 @@ class AisDecoder:
             del self._pending[key]
             self._decode(group.lines, out)
 
+    @staticmethod
+    def _decode_pyais(payload: bytes, fill: int) -> Fields | None:
+        """Decode with pyais; ``DecodeError`` for an unknown type or a payload pyais cannot read."""
+        bv = bit_vector(payload, fill)
+        msg_type = bv.get(0, 6)
+        if msg_type not in _KNOWN_TYPES:
+            raise DecodeError(RejectReason.UNKNOWN_MESSAGE_TYPE, f"message type {msg_type}")
+        try:
+            msg = MSG_CLASS[msg_type].from_vector(bv)
+        except Exception as exc:  # pyais on a corrupt payload: never let it escape the loop
+            reason = (
+                RejectReason.BAD_FIELD if isinstance(exc, UnknownPartNoException) else RejectReason.MALFORMED
+            )
+            raise DecodeError(reason, f"pyais: {type(exc).__name__}: {exc}") from None
+        return report_fields(msg, msg_type, len(payload) * 6 - fill)
+
     def _decode(self, lines: list[_Line], out: FeedResult) -> None:
-        """Decode a complete message (one line, or all fragments in order) with pyais."""
+        """Decode a complete message (one line, or all fragments in order): 168-bit position reports on
+        the fast path (``fastpath.py``, identical to pyais), everything else with pyais."""
         first = lines[0]
         if len(lines) == 1:
             payload, fill = first.fragment.payload, first.fragment.fill_bits
@@ -184,20 +208,13 @@ class AisDecoder:
             payload = b"".join(ln.fragment.payload for ln in lines)
             fill = lines[-1].fragment.fill_bits
         try:
-            bv = bit_vector(payload, fill)
-            msg_type = bv.get(0, 6)
-            if msg_type not in _KNOWN_TYPES:
-                raise DecodeError(RejectReason.UNKNOWN_MESSAGE_TYPE, f"message type {msg_type}")
-            try:
-                msg = MSG_CLASS[msg_type].from_vector(bv)
-            except Exception as exc:  # pyais on a corrupt payload: never let it escape the loop
-                reason = (
-                    RejectReason.BAD_FIELD
-                    if isinstance(exc, UnknownPartNoException)
-                    else RejectReason.MALFORMED
-                )
-                raise DecodeError(reason, f"pyais: {type(exc).__name__}: {exc}") from None
-            fields = report_fields(msg, msg_type, len(payload) * 6 - fill)
+            fields = fast_decode(payload, fill)
+            if fields is None:
+                msg_type = _ARMOUR_VALUE[payload[0]]
+                if msg_type in _NO_PICTURE_TYPES:
+                    out.accepted += len(lines)  # valid traffic that carries nothing for the picture
+                    return
+                fields = self._decode_pyais(payload, fill)
         except DecodeError as err:
             if len(lines) == 1:
                 self._reject(first.line_no, first.raw, first.receive_time, first.log_seq, err, out)

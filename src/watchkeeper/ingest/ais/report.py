@@ -17,7 +17,7 @@ from watchkeeper.core.errors import DecodeError, RejectReason
 # 22, 23, 25, 26) are valid traffic, counted as accepted, but carry nothing for the vessel picture
 # (positions inside type 8 binary payloads are of weather stations and the like, not of the sender).
 REPORT_TYPES = frozenset({1, 2, 3, 4, 5, 9, 11, 18, 19, 21, 24, 27, 28})
-_POSITION_TYPES = frozenset({1, 2, 3, 4, 9, 11, 18, 19, 21, 27, 28})
+POSITION_TYPES = frozenset({1, 2, 3, 4, 9, 11, 18, 19, 21, 27, 28})
 
 Fields = dict[str, Any]
 
@@ -55,7 +55,7 @@ def report_fields(msg: Any, msg_type: int, n_bits: int) -> Fields | None:
     if not has("mmsi"):
         raise DecodeError(RejectReason.BAD_LENGTH, f"{n_bits} bits: payload ends before the MMSI")
     fields: Fields = {"mmsi": int(msg.mmsi), "msg_type": msg_type}
-    if msg_type in _POSITION_TYPES:
+    if msg_type in POSITION_TYPES:
         if not (has("lat") and has("lon")):
             raise DecodeError(RejectReason.BAD_LENGTH, f"type {msg_type}, {n_bits} bits: position cut off")
         lat, lon = msg.lat, msg.lon

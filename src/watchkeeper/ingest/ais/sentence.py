@@ -38,6 +38,12 @@ _NUMBER = re.compile(rb"\d{9,13}(?:\.\d*)?")
 _MASKS = tuple((1 << (8 * h)) - 1 for h in range(512))
 _DIGIT = {str(i).encode(): i for i in range(10)}
 _STARTS = (ord("!"), ord("$"), ord("\\"))
+# The common line, whole: an optional tag block, then a complete AIS sentence. Anything else (and any
+# line this matches but whose checks fail in a way that needs a reason) takes the general path below.
+_COMMON = re.compile(
+    rb"(?:\\([\x20-\x5b\x5d-\x7e]*)\\)?!([A-Z]{2}VD[MO]),([1-9]),([1-9]),(\d{0,2}),([A-Za-z0-9]{0,2}),"
+    rb"([0-W`-w]+),([0-5])\*([0-9A-F]{2})\r?\n?"
+)
 
 
 def xor_checksum(data: bytes) -> int:
@@ -139,6 +145,20 @@ def parse_line(raw: bytes) -> Fragment | GatehouseTime:
     """Parse one raw line (with or without its line end). Raises ``DecodeError``."""
     if len(raw) > MAX_LINE_BYTES:
         raise DecodeError(RejectReason.TOO_LARGE, f"line longer than {MAX_LINE_BYTES} bytes")
+    m = _COMMON.fullmatch(raw)
+    if m is not None:
+        tag, talker, count_b, number_b, seq_id, channel, payload, fill_b, checksum = m.groups()
+        count, number = _DIGIT[count_b], _DIGIT[number_b]
+        if number <= count:
+            tag_time = _tag_block_time(tag) if tag is not None else None  # the tag block is checked first
+            expected = int(checksum, 16)
+            actual = xor_checksum(raw[m.start(2) : m.start(9) - 1])
+            if actual != expected:
+                raise DecodeError(
+                    RejectReason.BAD_CHECKSUM, f"checksum {expected:02X} != computed {actual:02X}"
+                )
+            source = TimeSource.TAG_BLOCK if tag_time is not None else None
+            return Fragment(talker, count, number, seq_id, channel, payload, _DIGIT[fill_b], tag_time, source)
     terminated = raw[-1:] == b"\n"
     s = raw.strip()
     if not s:
@@ -229,5 +249,5 @@ def _gatehouse(fields: list[bytes]) -> GatehouseTime:
     try:
         y, mo, d, h, mi, sec, ms = (int(f) for f in fields[2:9])
         return GatehouseTime(datetime(y, mo, d, h, mi, sec, ms * 1000, tzinfo=UTC))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: found by bench/fuzz_ais.py
         raise DecodeError(RejectReason.MALFORMED, f"Gatehouse time: {exc}") from None

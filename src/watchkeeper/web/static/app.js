@@ -4,6 +4,7 @@
 
 /* global ol */
 import { session, login, apiGet, LiveFeed, Unauthorised } from "./js/api.js";
+import { createShell, createNotifier, LiveBus, pageLang } from "./js/shell.js";
 import { createMap, loadGeography } from "./js/map.js";
 import { VesselList } from "./js/list.js";
 import { DetailPanel } from "./js/detail.js";
@@ -25,6 +26,11 @@ let feed = null;
 let renderQueued = false;
 let pendingSince = null; // performance.now() of the oldest message not yet on screen
 let expiryTimer = null;
+let shell = null; // tab bar and views, built once per signed-in user
+const live = new LiveBus();
+const notify = createNotifier($("toasts"));
+const lang = pageLang();
+const FLASH_KEY = "watchkeeper.flash";
 
 // ------------------------------------------------------------------ login
 function showLogin(message) {
@@ -54,14 +60,31 @@ $("login-form").addEventListener("submit", async (ev) => {
   }
 });
 
-$("logout").addEventListener("click", () => {
+// Views are built for one user's roles: leaving the session reloads the page, so the next user
+// starts from a clean page (the message survives the reload in sessionStorage).
+function endSession(message) {
   session.clear();
-  showLogin("Signed out.");
+  feed?.stop();
+  if (shell) {
+    sessionStorage.setItem(FLASH_KEY, message);
+    location.reload();
+    return;
+  }
+  showLogin(message);
+}
+
+$("logout").addEventListener("click", () => endSession("Signed out."));
+
+$("lang").textContent = lang === "fr" ? "EN" : "FR";
+$("lang").addEventListener("click", () => {
+  localStorage.setItem("watchkeeper.lang", lang === "fr" ? "en" : "fr");
+  const url = new URL(location.href);
+  url.searchParams.delete("lang");
+  location.replace(url);
 });
 
 function onUnauthorised() {
-  session.clear();
-  showLogin("Your session has ended. Sign in again.");
+  endSession("Your session has ended. Sign in again.");
 }
 
 // ------------------------------------------------------------------ picture state
@@ -114,6 +137,7 @@ function onMessage(msg) {
     if ("simulated" in msg) setSimulated(msg.simulated);
     for (const v of msg.vessels || []) upsertVessel(v);
   }
+  live.dispatch(msg);
   if (pendingSince === null) pendingSince = performance.now();
   queueRender();
 }
@@ -229,6 +253,25 @@ async function start() {
   $("app").hidden = false;
   $("user").textContent = s.user ? `${s.user.username}${s.user.clearance ? ` · ${s.user.clearance}` : ""}` : "";
   if (!view) buildUi();
+  if (!shell) {
+    shell = createShell({
+      tabBar: $("tabs"),
+      viewsRoot: $("views"),
+      pictureSection: $("view-picture"),
+      user: s.user || { username: "", roles: [], clearance: "" },
+      map: view.map,
+      live,
+      clock: () => state.clockMs,
+      select: (kind, id) => {
+        if (kind === "vessel") {
+          shell.showTab("picture");
+          select(id, { centre: true });
+        }
+      },
+      notify,
+      lang,
+    });
+  }
   view.map.updateSize();
   clearTimeout(expiryTimer);
   const exp = s.expires_at ? Date.parse(s.expires_at) - Date.now() : NaN;
@@ -259,4 +302,7 @@ async function start() {
   feed.start();
 }
 
-start();
+const flash = sessionStorage.getItem(FLASH_KEY);
+sessionStorage.removeItem(FLASH_KEY);
+if (flash) showLogin(flash);
+else start();

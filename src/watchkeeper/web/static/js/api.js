@@ -37,18 +37,57 @@ export async function login(username, password) {
   return body;
 }
 
-export async function apiGet(path) {
+async function request(method, path, body, accept = "application/json") {
   const s = session.get();
   if (!s) throw new Unauthorised("not signed in");
-  const resp = await fetch(path, {
-    headers: { Authorization: `Bearer ${s.access_token}`, Accept: "application/json" },
-  });
+  const headers = { Authorization: `Bearer ${s.access_token}`, Accept: accept };
+  const init = { method, headers };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const resp = await fetch(path, init);
   if (resp.status === 401) {
     session.clear();
     throw new Unauthorised("session expired");
   }
-  if (!resp.ok) throw new Error(`${path}: HTTP ${resp.status}`);
-  return resp.json();
+  if (!resp.ok) {
+    let message = `${path}: HTTP ${resp.status}`;
+    try {
+      const err = await resp.json();
+      if (err && err.error && err.error.message) message = err.error.message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    const error = new Error(message);
+    error.status = resp.status;
+    throw error;
+  }
+  return resp;
+}
+
+export async function apiGet(path) {
+  return (await request("GET", path)).json();
+}
+
+// A JSON call with a body (POST, PUT, PATCH, DELETE); returns the parsed answer (null when empty).
+export async function apiSend(method, path, body) {
+  const resp = await request(method, path, body);
+  const text = await resp.text();
+  return text ? JSON.parse(text) : null;
+}
+
+// Save an authenticated download (an export, a chart, an evidence package) under ``filename``.
+export async function apiDownload(path, filename) {
+  const resp = await request("GET", path, undefined, "*/*");
+  const url = URL.createObjectURL(await resp.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 // Live picture over /api/live. Reconnects with capped exponential backoff and jitter; before each

@@ -1,0 +1,84 @@
+"""Observations on the bus: ``AisReport`` and ``Plot`` batches as JSON bytes, and back.
+
+Subjects (DESIGN.md): ``obs.ais`` carries AIS report batches, ``obs.radar.<site>`` plot batches. A batch
+is one JSON object ``{"kind": "ais"|"plots", "items": [...]}``; each item is the dataclass's fields with
+times as ISO 8601 UTC strings and enums as their values. Decoding is strict: a message that does not
+parse raises ``DecodeError`` (the consumer ledgers it, it never crashes a worker).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import fields
+from datetime import UTC, datetime
+from typing import Any
+
+from watchkeeper.core.errors import DecodeError, RejectReason
+from watchkeeper.core.types import AisReport, Plot, TimeSource
+
+_AIS_FIELDS = tuple(f.name for f in fields(AisReport))
+_PLOT_FIELDS = tuple(f.name for f in fields(Plot))
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _time(value: Any) -> datetime:
+    t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if t.tzinfo is None:
+        raise ValueError(f"time {value!r} has no zone")
+    return t.astimezone(UTC)
+
+
+def encode_ais(reports: Sequence[AisReport]) -> bytes:
+    items = []
+    for r in reports:
+        d = {name: getattr(r, name) for name in _AIS_FIELDS}
+        d["event_time"] = _iso(r.event_time)
+        d["time_source"] = r.time_source.value
+        items.append(d)
+    return json.dumps({"kind": "ais", "items": items}, separators=(",", ":")).encode()
+
+
+def decode_ais(payload: bytes) -> list[AisReport]:
+    try:
+        body = json.loads(payload)
+        if body.get("kind") != "ais":
+            raise ValueError(f"kind {body.get('kind')!r} is not 'ais'")
+        out = []
+        for item in body["items"]:
+            d = {k: item[k] for k in _AIS_FIELDS if k in item}
+            d["event_time"] = _time(item["event_time"])
+            d["time_source"] = TimeSource(item["time_source"])
+            out.append(AisReport(**d))
+        return out
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DecodeError(RejectReason.MALFORMED, f"obs.ais message: {exc}") from None
+
+
+def encode_plots(plots: Sequence[Plot]) -> bytes:
+    items = []
+    for p in plots:
+        d = {name: getattr(p, name) for name in _PLOT_FIELDS}
+        d["time"] = _iso(p.time)
+        d["time_source"] = p.time_source.value
+        items.append(d)
+    return json.dumps({"kind": "plots", "items": items}, separators=(",", ":")).encode()
+
+
+def decode_plots(payload: bytes) -> list[Plot]:
+    try:
+        body = json.loads(payload)
+        if body.get("kind") != "plots":
+            raise ValueError(f"kind {body.get('kind')!r} is not 'plots'")
+        out = []
+        for item in body["items"]:
+            d = {k: item[k] for k in _PLOT_FIELDS if k in item}
+            d["time"] = _time(item["time"])
+            d["time_source"] = TimeSource(item["time_source"])
+            out.append(Plot(**d))
+        return out
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DecodeError(RejectReason.MALFORMED, f"obs.radar message: {exc}") from None

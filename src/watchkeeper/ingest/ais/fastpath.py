@@ -1,0 +1,137 @@
+"""A fast decoder for the commonest AIS messages: 168-bit position reports (types 1–3, 18) and
+full-length static data (type 5, type 24 parts A and B).
+
+Why our own: measured (docs/benchmarks.md, ``bench/ais_ingest.py``), building pyais' message object costs
+as much as pyais' whole decode, so an ingest that calls it for every message can never be as fast as
+bare pyais, let alone log, ledger and store as well. These types are nearly all of a coastal feed;
+everything else (types 4, 9, 19, 21, 27…, and any payload of another length) still goes through pyais.
+
+The payload's 6-bit armour is mapped onto the base64 alphabet (same 6-bit values) so that the C base64
+decoder packs it; fields are then shifts and masks of one integer. Results are identical to pyais 3.3's
+(``pyais.messages``: ``to_lat_lon`` rounds ``v/600000`` to 6 decimals by integer arithmetic, speed and
+course ``v/10``, text through its 6-bit character table with trailing ``@`` and blanks stripped, type 5
+ship types through its ``ShipType`` table) — ``tests/ingest/test_fastpath.py`` checks every such message
+of the real captures and random payloads against pyais, field by field. Layouts: ITU-R M.1371-5,
+Annex 8, tables 47 (types 1–3), 49 (18), 52 (5) and 56–57 (24).
+"""
+
+from __future__ import annotations
+
+import binascii
+from typing import Any
+
+from pyais.constants import ShipType
+
+from watchkeeper.core.errors import DecodeError, RejectReason
+
+_ARMOUR = bytes(range(48, 88)) + bytes(range(96, 120))  # the 64 armour characters, values 0..63 in order
+_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_TO_BASE64 = bytes.maketrans(_ARMOUR, _BASE64)
+
+# base64 character of 6-bit value k -> pyais' text character of value k ('@' for 0, 'A'.. for 1.., ' ' for 32)
+_SIXBIT_TEXT = bytes((k + 64) if k < 32 else k for k in range(64))
+_BASE64_TO_TEXT = bytes.maketrans(_BASE64, _SIXBIT_TEXT)
+
+
+def _text(v: int, n: int) -> str | None:
+    """The ``n`` 6-bit characters at the low end of ``v`` as AIS text (``None`` when blank)."""
+    pad = (-n) % 4
+    v &= (1 << (6 * n)) - 1
+    raw = (v << (6 * pad)).to_bytes((n + pad) * 3 // 4, "big")
+    text = binascii.b2a_base64(raw, newline=False)[:n].translate(_BASE64_TO_TEXT).decode("ascii")
+    return text.rstrip("@").strip() or None
+
+
+def _bits(payload: bytes, fill: int) -> int:
+    """The payload's bits as one integer (the fill bits dropped); 'A' (value 0) pads it to whole
+    base64 quanta."""
+    pad = (-len(payload)) % 4
+    packed = binascii.a2b_base64(payload.translate(_TO_BASE64) + b"A" * pad)
+    return int.from_bytes(packed, "big") >> (6 * pad + fill)
+
+
+def fast_decode(payload: bytes, fill: int) -> dict[str, Any] | None:
+    """The ``report_fields`` of a message the fast path covers, or ``None`` (decode it with pyais)."""
+    n = len(payload)
+    first = payload[0]
+    if n == 28 and fill == 0 and first in (49, 50, 51, 66):  # '1' '2' '3' 'B'
+        return fast_position(payload, fill)
+    if first == 53 and n == 71 and fill == 2:  # '5', 424 bits
+        return _static_5(_bits(payload, fill))
+    if first == 72 and ((n == 28 and fill == 0) or (n == 27 and fill == 2)):  # 'H': type 24
+        n_bits = n * 6 - fill
+        v = _bits(payload, fill)
+        part = (v >> (n_bits - 40)) & 3
+        if part == 0:
+            return {
+                "mmsi": (v >> (n_bits - 38)) & 0x3FFFFFFF,
+                "msg_type": 24,
+                "name": _text(v >> (n_bits - 160), 20),
+            }
+        if part == 1 and n_bits == 168:
+            return {
+                "mmsi": (v >> 130) & 0x3FFFFFFF,
+                "msg_type": 24,
+                "ship_type": ((v >> 120) & 0xFF) or None,
+                "callsign": _text(v >> 36, 7),
+            }
+    return None
+
+
+def _static_5(v: int) -> dict[str, Any]:
+    """Type 5 (424 bits): static and voyage related data."""
+    ship_type = int(ShipType.from_value((v >> 184) & 0xFF) or 0)
+    return {
+        "mmsi": (v >> 386) & 0x3FFFFFFF,
+        "msg_type": 5,
+        "imo": ((v >> 354) & 0x3FFFFFFF) or None,
+        "callsign": _text(v >> 312, 7),
+        "name": _text(v >> 192, 20),
+        "ship_type": ship_type or None,
+        "destination": _text(v >> 2, 20),
+    }
+
+
+def _lat_lon(v: int) -> float:
+    return ((10 * v + 3) // 6) / 1e6  # == round(v / 600000, 6), as pyais computes it
+
+
+def fast_position(payload: bytes, fill: int) -> dict[str, Any] | None:
+    """The ``report_fields`` of a 168-bit type 1–3 or 18 message, or ``None`` when the fast path does not
+    apply (other type or length: decode with pyais). Raises ``DecodeError(OUT_OF_RANGE)`` like the slow
+    path for an impossible position."""
+    if len(payload) != 28 or fill != 0:
+        return None
+    first = payload[0]
+    if first not in (49, 50, 51, 66):  # '1' '2' '3' 'B': the first character gives the type (6 bits)
+        return None
+    v = int.from_bytes(binascii.a2b_base64(payload.translate(_TO_BASE64)), "big")
+    msg_type = v >> 162
+    mmsi = (v >> 130) & 0x3FFFFFFF
+    fields: dict[str, Any] = {"mmsi": mmsi, "msg_type": msg_type}
+    if msg_type == 18:
+        sog, lon, lat = (v >> 112) & 0x3FF, (v >> 83) & 0xFFFFFFF, (v >> 56) & 0x7FFFFFF
+        cog, heading = (v >> 44) & 0xFFF, (v >> 35) & 0x1FF
+    else:
+        fields_status = (v >> 126) & 0xF
+        sog, lon, lat = (v >> 108) & 0x3FF, (v >> 79) & 0xFFFFFFF, (v >> 52) & 0x7FFFFFF
+        cog, heading = (v >> 40) & 0xFFF, (v >> 31) & 0x1FF
+    if lon >= 1 << 27:
+        lon -= 1 << 28
+    if lat >= 1 << 26:
+        lat -= 1 << 27
+    lon_deg, lat_deg = _lat_lon(lon), _lat_lon(lat)
+    if lat_deg != 91.0 and lon_deg != 181.0:  # 91 / 181: not available
+        if not (-90.0 <= lat_deg <= 90.0 and -180.0 <= lon_deg <= 180.0):
+            raise DecodeError(RejectReason.OUT_OF_RANGE, f"lat {lat_deg} lon {lon_deg}")
+        fields["lat"] = lat_deg
+        fields["lon"] = lon_deg
+    if sog < 1023:  # 102.3 kn: not available
+        fields["sog_kn"] = sog / 10.0
+    if cog < 3600:  # 360.0: not available
+        fields["cog_deg"] = cog / 10.0
+    if heading < 360:  # 511: not available
+        fields["heading_deg"] = float(heading)
+    if msg_type != 18:
+        fields["nav_status"] = fields_status
+    return fields

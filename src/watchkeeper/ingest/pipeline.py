@@ -1,0 +1,266 @@
+"""AIS ingest end to end: input log (durable) → decoder → rejects ledger → picture → store → bus.
+
+Two stages, so that the distributed deployment can split them across processes:
+
+* ``AisIntake`` — the durable edge. Appends every raw line to the input log and fsyncs it *before*
+  decoding (input is acknowledged only after this), decodes with one ``AisDecoder`` per source (multi-part
+  state belongs to a source), and writes every rejected line to the rejects ledger.
+* ``PictureWriter`` — folds reports into the live picture and writes the position history and the
+  vessels' latest state in one transaction (positions are unique on ``log_seq``: re-applying a batch
+  after a crash is idempotent).
+
+``ingest_files`` drives both for ``watchkeeper ingest ais``; ``AisIngestor`` drives them inside the
+server (blocking I/O in a worker thread, the picture on the event loop) and publishes ``obs.ais`` and
+``picture.update``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Engine
+
+from watchkeeper.bus import Bus
+from watchkeeper.core.clock import Clock
+from watchkeeper.core.errors import RejectReason
+from watchkeeper.core.settings import Settings
+from watchkeeper.core.types import AisReport, Reject, VesselState
+from watchkeeper.core.wire import encode_ais
+from watchkeeper.ingest.ais.decoder import AisDecoder, FeedResult
+from watchkeeper.ingest.ais.sentence import MAX_LINE_BYTES
+from watchkeeper.ingest.inputlog import InputLog
+from watchkeeper.ingest.ledger import RejectsLedger
+from watchkeeper.picture.live import PICTURE_SUBJECT, LivePicture, vessel_to_dict
+from watchkeeper.picture.store import PictureStore
+
+OBS_AIS_SUBJECT = "obs.ais"
+CHUNK_LINES = 5000  # lines per batch when reading files: bounded memory whatever the file size
+
+Lines = Sequence[tuple[int, bytes]]
+
+
+@dataclass(slots=True)
+class IngestCounts:
+    """``lines = accepted + rejected`` once every source is finished."""
+
+    lines: int = 0
+    accepted: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+
+    def add(self, result: FeedResult, lines: int = 0) -> None:
+        self.lines += lines
+        self.accepted += result.accepted
+        self.rejected.update(r.reason.value for r in result.rejects)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "lines": self.lines,
+            "accepted": self.accepted,
+            "rejected": dict(sorted(self.rejected.items())),
+        }
+
+
+class AisIntake:
+    """Durable intake of AIS lines: log and fsync, decode, ledger. Not thread-safe: one caller at a time."""
+
+    def __init__(self, log: InputLog, ledger: RejectsLedger) -> None:
+        self.log = log
+        self.ledger = ledger
+        self._decoders: dict[str, AisDecoder] = {}
+
+    def _decoder(self, source: str, simulated: bool) -> AisDecoder:
+        decoder = self._decoders.get(source)
+        if decoder is None:
+            decoder = self._decoders[source] = AisDecoder(source, simulated=simulated)
+        return decoder
+
+    def ingest(
+        self, source: str, lines: Lines, receive_time: datetime, simulated: bool = False
+    ) -> FeedResult:
+        """Log ``lines`` durably, then decode them; rejects are in the ledger when this returns."""
+        if not lines:
+            return FeedResult()
+        first_seq = self.log.append_many(source, receive_time, list(lines))
+        self.log.sync()  # durable: from here on the lines are acknowledged
+        result = self._decoder(source, simulated).feed_many(list(lines), receive_time, first_seq)
+        self._keep(result)
+        return result
+
+    def reject_unit(
+        self, source: str, reason: RejectReason, detail: str, receive_time: datetime
+    ) -> FeedResult:
+        """Reject an input unit that has no lines of its own (an empty file), logged like any other."""
+        seq = self.log.append(source, 0, b"", receive_time)
+        self.log.sync()
+        result = FeedResult(rejects=[Reject(source, 0, reason, detail, b"", receive_time, seq)])
+        self._keep(result)
+        return result
+
+    def finish(self, source: str) -> FeedResult:
+        """The source ended: multi-part messages still waiting for fragments are rejected."""
+        decoder = self._decoders.pop(source, None)
+        if decoder is None:
+            return FeedResult()
+        result = decoder.finish()
+        self._keep(result)
+        return result
+
+    def _keep(self, result: FeedResult) -> None:
+        for reject in result.rejects:
+            self.ledger.add(reject)
+        self.ledger.flush()
+
+    def close(self) -> None:
+        self.log.close()
+
+
+class PictureWriter:
+    """Folds reports into the live picture; persists positions and vessel state together."""
+
+    def __init__(self, picture: LivePicture, store: PictureStore) -> None:
+        self.picture = picture
+        self.store = store
+
+    def apply(self, reports: Sequence[AisReport]) -> list[VesselState]:
+        """Fold ``reports`` into the picture; returns copies of the changed vessels' states."""
+        changed = self.picture.apply_many(reports)
+        return [dataclasses.replace(self.picture.vessels[m]) for m in sorted(changed)]
+
+    def persist(self, reports: Sequence[AisReport], states: Sequence[VesselState]) -> None:
+        self.store.write(reports, states)
+
+
+def read_lines(fh: BinaryIO, chunk: int = CHUNK_LINES) -> Iterator[list[tuple[int, bytes]]]:
+    """Yield batches of (line_no, raw) from a binary file.
+
+    A line longer than ``MAX_LINE_BYTES`` keeps its first ``MAX_LINE_BYTES + 1`` bytes (enough for the
+    decoder to reject it as ``too_large``); the rest up to its end of line is skipped, so binary garbage
+    without line ends cannot exhaust memory.
+    """
+    batch: list[tuple[int, bytes]] = []
+    line_no = 0
+    limit = MAX_LINE_BYTES + 1
+    while True:
+        raw = fh.readline(limit)
+        if not raw:
+            break
+        line_no += 1
+        if len(raw) == limit and not raw.endswith(b"\n"):
+            while True:
+                rest = fh.readline(1 << 16)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        batch.append((line_no, raw))
+        if len(batch) >= chunk:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest_files(
+    paths: Iterable[Path],
+    intake: AisIntake,
+    writer: PictureWriter,
+    clock: Clock,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestCounts:
+    """Ingest NMEA files (``watchkeeper ingest ais``). The receive time of each batch comes from
+    ``clock`` (this is an edge: a file's lines have no receive time of their own). ``on_progress`` gets
+    the bytes read so far, over all files."""
+    counts = IngestCounts()
+    done = 0
+    # The store write of one batch overlaps the decoding of the next (one writer thread, one batch in
+    # flight): the input log is already durable, and positions are idempotent on log_seq.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ais-store") as pool:
+        pending: Future[None] | None = None
+        for path in paths:
+            source = f"file:{path}"
+            n_lines = 0
+            with path.open("rb") as fh:
+                for lines in read_lines(fh):
+                    result = intake.ingest(source, lines, clock.now())
+                    states = writer.apply(result.reports)
+                    if pending is not None:
+                        pending.result()
+                    pending = pool.submit(writer.persist, result.reports, states)
+                    counts.add(result, len(lines))
+                    n_lines += len(lines)
+                    if on_progress is not None:
+                        on_progress(done + fh.tell())
+                done += fh.tell()
+            if n_lines == 0:
+                counts.add(intake.reject_unit(source, RejectReason.EMPTY, "empty file", clock.now()), 1)
+            counts.add(intake.finish(source))
+        if pending is not None:
+            pending.result()
+    return counts
+
+
+def picture_message(states: Sequence[VesselState], clock: datetime | None) -> bytes:
+    """The ``picture.update`` message for changed vessels (the page's ``vessels`` kind)."""
+    body = {
+        "kind": "vessels",
+        "clock": None if clock is None else clock.isoformat().replace("+00:00", "Z"),
+        "simulated": any(s.simulated for s in states),
+        "vessels": [vessel_to_dict(s) for s in states],
+    }
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+class AisIngestor:
+    """AIS ingest inside the server: blocking I/O in a worker thread, the picture on the event loop.
+
+    Batches are processed one at a time (the lock), so the input log's order is the processing order.
+    """
+
+    def __init__(self, *, engine: Engine, bus: Bus, picture: LivePicture, settings: Settings) -> None:
+        self.intake = AisIntake(InputLog(settings.input_log_dir), RejectsLedger(engine))
+        self.writer = PictureWriter(picture, PictureStore(engine))
+        self.bus = bus
+        self.counts = IngestCounts()
+        self._line_no: Counter[str] = Counter()
+        self._lock = asyncio.Lock()
+
+    async def ingest(
+        self, source: str, raw_lines: Sequence[bytes], receive_time: datetime, simulated: bool = False
+    ) -> FeedResult:
+        """Ingest raw lines of ``source`` received at ``receive_time``; returns once they are durable,
+        decoded, in the picture and the store, and published."""
+        async with self._lock:
+            first = self._line_no[source] + 1
+            self._line_no[source] += len(raw_lines)
+            lines = list(enumerate(raw_lines, start=first))
+            result = await asyncio.to_thread(self.intake.ingest, source, lines, receive_time, simulated)
+            self.counts.add(result, len(lines))
+            await self._publish(result.reports)
+            return result
+
+    async def finish(self, source: str) -> FeedResult:
+        async with self._lock:
+            result = await asyncio.to_thread(self.intake.finish, source)
+            self.counts.add(result)
+            return result
+
+    async def _publish(self, reports: Sequence[AisReport]) -> None:
+        if not reports:
+            return
+        states = self.writer.apply(reports)
+        await asyncio.to_thread(self.writer.persist, reports, states)
+        await self.bus.publish(OBS_AIS_SUBJECT, encode_ais(reports))
+        if states:
+            clock = max(v.last_seen for v in self.writer.picture.vessels.values())
+            await self.bus.publish(PICTURE_SUBJECT, picture_message(states, clock))
+
+    async def close(self) -> None:
+        async with self._lock:
+            await asyncio.to_thread(self.intake.close)

@@ -1,0 +1,1 @@
+"""Evidence packages: collected records and raw input, hashed, hash-chained, signed (Ed25519)."""
