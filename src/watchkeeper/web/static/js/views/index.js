@@ -4,5 +4,6 @@ import drift from "./drift.js";
 import outlook from "./outlook.js";
 import stats from "./stats.js";
 import intel from "./intel.js";
+import assets from "./assets.js";
 
-export const VIEWS = [drift, outlook, stats, intel];
+export const VIEWS = [assets, drift, outlook, stats, intel];
