@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 
 from watchkeeper.assets.model import Asset, AssetState, PositionSource
 from watchkeeper.assets.motion import KNOT_MS
@@ -121,7 +120,7 @@ class FleetWatch:
                             now,
                             {
                                 "endurance_left_h": round(left_h, 2),
-                                "needed_h": round(float(np.round(need_h, 2)), 2),
+                                "needed_h": round(need_h, 2),
                             },
                         )
                     )
