@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-
 from watchkeeper.assets.model import Asset, AssetState, PositionSource
 from watchkeeper.assets.motion import KNOT_MS
 from watchkeeper.assets.registry import Tasking
