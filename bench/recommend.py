@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import shapely
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -56,7 +57,7 @@ def _water_point(
     while True:
         la, lo = rng.uniform(*lat), rng.uniform(*lon)
         x, y = to_utm(lo, la)
-        if rec.router._clearance_at(np.array([[float(x), float(y)]]))[0] >= 1000.0:
+        if rec.router._tested.distance(shapely.Point(float(x), float(y))) >= 1000.0:
             return la, lo
 
 

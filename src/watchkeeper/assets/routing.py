@@ -1,17 +1,23 @@
 """Sea routes around land: shortest paths for vessels on the real coastline.
 
-A visibility graph: the nodes are the convex corners of the land grown by a clearance (routes keep that far
-off the shore); two points see each other when the straight segment between them does not touch the land
-grown by half the clearance (a GEOS prepared-polygon intersection test, vectorised by shapely); shortest
-paths between corners are precomputed once (Dijkstra, scipy). A query a → b is the straight distance when
-a sees b, otherwise min over corners u seen from a and w seen from b of |a-u| + D[u, w] + |w-b|.
+The land is grown by a clearance (routes keep that far off the shore) and simplified; its convex corners
+are the nodes of a visibility graph, and the same grown land (shrunk by a metre, so that a route may run
+along its edges) is the obstacle: two points see each other when the straight segment between them does
+not touch it (a GEOS prepared-polygon intersection test, vectorised by shapely, against the land clipped
+to the tiles around the segment). Shortest paths between corners are precomputed once (Dijkstra, scipy).
+A query a → b is the straight distance when a sees b, otherwise min over corners u seen from a and w seen
+from b of |a − u| + D[u, w] + |w − b|, with two exact prunings: a shortest route wraps round the land,
+so its first and last bends are corners *tangent* seen from a and from b, and the others need no sight
+test; and the candidates w are tried in increasing order of the sum, so the first one in sight is the
+answer. The distances from a point to every corner are cached per point: a fleet asks for them once per
+position, whatever the number of incidents.
 
-A point inside the tested land (a berth in a harbour the coastline data fills in) is moved to the nearest
-point of the grown coastline, up to ``snap_m``; further inland it has no sea route.
+A point inside the obstacle (a berth in a harbour the coastline data fills in, or water closer to the
+shore than the clearance) is moved to the nearest point of the grown coastline, up to ``snap_m``; further
+inland it has no sea route.
 
-Frame: UTM 31N metres (``geo.frames``); land comes in as a shapely geometry in that frame. Build cost is
-paid once per process (about a second for the strait's GSHHG land), queries are vectorised; the distances
-from a point to every corner are cached per point, so a fleet asks for them once per position.
+Frame: UTM 31N metres (``geo.frames``); land comes in as a shapely geometry in that frame. The build is
+paid once per process (about a second for the strait's GSHHG land).
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import shapely
-from scipy.ndimage import distance_transform_edt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import MultiPolygon, Polygon
@@ -30,9 +35,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 CACHE_POINTS = 20_000  # points whose corner distances are kept (a row is ~3 kB)
-CELL_M = 500.0  # clearance raster cell (the open-water pre-test)
 TILE_M = 20_000.0  # exact tests run against the land clipped around the segment (GEOS cost grows with it)
-MARCH_STEPS = 12
 
 
 def _polygons(geom: BaseGeometry) -> list[Polygon]:
@@ -85,8 +88,8 @@ class SeaRouter:
         self.nodes: FloatArray = rows[:, :2].copy()
         self._prev: FloatArray = rows[:, 2:4].copy()  # ring neighbours, for the tangency test
         self._next: FloatArray = rows[:, 4:6].copy()
-        self._clearance_raster()
         self._tiles: dict[tuple[int, int], BaseGeometry] = {}
+        self._origin = np.array(self._tested.bounds[:2], dtype=float)
         self._rows: dict[tuple[float, float], FloatArray] = {}
         self._snapped: dict[tuple[float, float], tuple[float, float] | None] = {}
         self._graph = self._visibility_graph()
@@ -95,59 +98,6 @@ class SeaRouter:
             if len(self.nodes)
             else np.zeros((0, 0))
         )
-
-    def _clearance_raster(self) -> None:
-        """A raster of guaranteed clearance: ``_lb[j, i]`` (m) is a lower bound of the distance from any
-        point of cell (i, j) to the tested land. Cells are *blocked* when their centre lies within half a
-        cell diagonal of the land, so every land point has a blocked centre within that distance; the
-        Euclidean distance transform to the nearest blocked centre, less a cell diagonal, bounds the
-        distance from anywhere in the cell."""
-        c = CELL_M
-        x0, y0, x1, y1 = self._tested.bounds
-        self._x0, self._y0 = x0 - 20 * c, y0 - 20 * c
-        nx = int(np.ceil((x1 - x0) / c)) + 40
-        ny = int(np.ceil((y1 - y0) / c)) + 40
-        xs = self._x0 + (np.arange(nx) + 0.5) * c
-        ys = self._y0 + (np.arange(ny) + 0.5) * c
-        gx, gy = np.meshgrid(xs, ys)
-        halo = self._tested.buffer(c / np.sqrt(2) + 1.0, quad_segs=2)
-        shapely.prepare(halo)
-        blocked = shapely.contains_xy(halo, gx, gy)
-        edt = np.asarray(distance_transform_edt(~blocked), dtype=float) * c
-        self._lb: FloatArray = np.maximum(edt - c * np.sqrt(2), 0.0)
-
-    def _clearance_at(self, p: FloatArray) -> FloatArray:
-        i = np.floor((p[:, 0] - self._x0) / CELL_M).astype(np.int64)
-        j = np.floor((p[:, 1] - self._y0) / CELL_M).astype(np.int64)
-        inside = (i >= 0) & (j >= 0) & (i < self._lb.shape[1]) & (j < self._lb.shape[0])
-        out = np.zeros(len(p))
-        out[inside] = self._lb[j[inside], i[inside]]
-        return out
-
-    def _surely_clear(self, a: FloatArray, b: FloatArray) -> BoolArray:
-        """True where the segment is certainly off land by the clearance raster: march from both ends,
-        each step as long as the clearance there (no land within it), until the two fronts meet. False
-        means "not known" (near the coast, or too many steps): the exact test decides."""
-        d = b - a
-        length = np.hypot(d[:, 0], d[:, 1])
-        u = d / np.maximum(length, 1e-9)[:, None]
-        gone = np.zeros(len(a))  # marched from a
-        back = np.zeros(len(a))  # marched from b
-        done = np.zeros(len(a), dtype=bool)
-        live = np.ones(len(a), dtype=bool)
-        for _ in range(MARCH_STEPS):
-            k = np.flatnonzero(live)
-            if not len(k):
-                break
-            step_a = self._clearance_at(a[k] + u[k] * gone[k, None])
-            step_b = self._clearance_at(b[k] - u[k] * back[k, None])
-            gone[k] += step_a
-            back[k] += step_b
-            met = gone[k] + back[k] >= length[k]
-            done[k[met]] = True
-            stuck = (step_a < CELL_M) | (step_b < CELL_M)
-            live[k[met | stuck]] = False
-        return done
 
     # -- geometry tests -------------------------------------------------------------------------------
     def on_land(self, x: FloatArray | float, y: FloatArray | float) -> BoolArray:
@@ -160,11 +110,8 @@ class SeaRouter:
         b = np.atleast_2d(np.asarray(b, float))
         if not len(a):
             return np.zeros(0, dtype=bool)
-        out = self._surely_clear(a, b)
-        exact = np.flatnonzero(~out)
-        self.segment_tests += len(exact)
-        if len(exact):
-            out[exact] = ~self._intersects(a[exact], b[exact])
+        self.segment_tests += len(a)
+        out: BoolArray = ~self._intersects(a, b)
         return out
 
     def _tile(self, i: int, j: int) -> BaseGeometry:
@@ -176,10 +123,10 @@ class SeaRouter:
             t = TILE_M
             tile = shapely.clip_by_rect(
                 self._tested,
-                self._x0 + (i - 1) * t,
-                self._y0 + (j - 1) * t,
-                self._x0 + (i + 3) * t,
-                self._y0 + (j + 3) * t,
+                self._origin[0] + (i - 1) * t,
+                self._origin[1] + (j - 1) * t,
+                self._origin[0] + (i + 3) * t,
+                self._origin[1] + (j + 3) * t,
             )
             shapely.prepare(tile)
             self._tiles[key] = tile
@@ -188,8 +135,8 @@ class SeaRouter:
     def _intersects(self, a: FloatArray, b: FloatArray) -> BoolArray:
         """Exact: True where segment a[i]–b[i] touches the tested land (GEOS prepared intersects)."""
         lines: npt.NDArray[np.object_] = np.asarray(shapely.linestrings(np.stack([a, b], axis=1)))
-        lo = np.floor((np.minimum(a, b) - [self._x0, self._y0]) / TILE_M).astype(np.int64)
-        hi = np.floor((np.maximum(a, b) - [self._x0, self._y0]) / TILE_M).astype(np.int64)
+        lo = np.floor((np.minimum(a, b) - self._origin) / TILE_M).astype(np.int64)
+        hi = np.floor((np.maximum(a, b) - self._origin) / TILE_M).astype(np.int64)
         small = np.all(hi - lo <= 1, axis=1)
         out = np.zeros(len(a), dtype=bool)
         big = np.flatnonzero(~small)
@@ -276,20 +223,19 @@ class SeaRouter:
         """(m, n): True where the line from p[i] to corner j is tangent to the land there (both ring
         neighbours of the corner on one side of it, or on the line). A shortest route wraps around the
         land, so its bends are tangent to it: seen from p, only tangent corners can be the first (or
-        last) bend, and the others need no sight test. A point on an edge (a berth moved out of a
-        harbour) is colinear with that edge's corners: the sides are compared with a tolerance."""
+        last) bend. A point on an edge (a berth moved out of a harbour) is colinear with that edge's
+        corners: the sides are compared with a tolerance relative to the lengths (L1, no square root)."""
         dx = self.nodes[None, :, 0] - p[:, 0, None]
         dy = self.nodes[None, :, 1] - p[:, 1, None]
+        scale = np.abs(dx) + np.abs(dy)
         sides = []
         for q in (self._prev, self._next):
             qx = q[None, :, 0] - p[:, 0, None]
             qy = q[None, :, 1] - p[:, 1, None]
-            norm = np.hypot(dx, dy) * np.hypot(qx, qy)
-            sides.append((dx * qy - dy * qx) / np.maximum(norm, 1e-9))  # sine of the angle
-        eps = 1e-7
-        tangent: BoolArray = ((sides[0] >= -eps) & (sides[1] >= -eps)) | (
-            (sides[0] <= eps) & (sides[1] <= eps)
-        )
+            cross = dx * qy - dy * qx
+            tol = 1e-7 * scale * (np.abs(qx) + np.abs(qy))
+            sides.append(np.where(np.abs(cross) <= tol, 0.0, cross))
+        tangent: BoolArray = sides[0] * sides[1] >= 0
         return tangent
 
     def distances(self, a: FloatArray, b: FloatArray) -> FloatArray:
@@ -325,27 +271,31 @@ class SeaRouter:
             self.nodes[None, :, 0] - b[idx, 0, None], self.nodes[None, :, 1] - b[idx, 1, None]
         )
         bound[~self._tangent(b[idx])] = np.inf
-        order = np.argsort(bound, axis=1)
+        n = len(self.nodes)
         pending = np.arange(len(idx))
-        start = 0
         width = 1  # the first candidate is usually the answer; widen when it is not
-        while len(pending) and start < len(self.nodes):
-            cols = order[pending, start : start + width]  # (k, w) candidate corners
-            k, w = cols.shape
-            cand = np.take_along_axis(bound[pending], cols, axis=1)
+        while len(pending):
+            w = min(width, n)
+            rows_bound = bound[pending]
+            cols = (
+                np.argpartition(rows_bound, w - 1, axis=1)[:, :w] if w < n else np.argsort(rows_bound, axis=1)
+            )
+            cand = np.take_along_axis(rows_bound, cols, axis=1)
+            order = np.argsort(cand, axis=1)
+            cols, cand = np.take_along_axis(cols, order, axis=1), np.take_along_axis(cand, order, axis=1)
             finite = np.isfinite(cand)
             rows, where = np.nonzero(finite)
-            seen = np.zeros((k, w), dtype=bool)
+            seen = np.zeros(cand.shape, dtype=bool)
             seen[rows, where] = self.clear(b[idx[pending[rows]]], self.nodes[cols[rows, where]])
             masked = np.where(seen, cand, np.inf)
             pick = masked.argmin(axis=1)
-            best = masked[np.arange(k), pick]
+            best = masked[np.arange(len(pending)), pick]
             hit = np.isfinite(best)
-            found = hit | ~finite.all(axis=1)  # a hit, or no finite candidate left
             out[idx[pending[hit]]] = best[hit]
             last[idx[pending[hit]]] = cols[hit, pick[hit]]
+            bound[pending[:, None], cols] = np.inf  # tried and not in sight: out of the running
+            found = hit | ~finite.all(axis=1) | (w >= n)  # a hit, or no finite candidate left
             pending = pending[~found]
-            start += width
             width *= 2
         return out, last
 
