@@ -66,8 +66,10 @@ def intercept_time(
     routed: bool,
     horizon_s: float = 48 * 3600,
 ) -> float:
-    """Earliest t with d(a, P(t)) = s t: the first sign change of h(t) = d(a, P(t)) − s t on a 30 s
-    grid, refined by brentq."""
+    """A t with d(a, P(t)) = s t: h(t) = d(a, P(t)) − s t is positive before the intercept and, for
+    the true sea distance, negative after it (a faster asset can always follow), so a doubling bracket
+    and brentq find it. (Near the coast, where points are moved out of the clearance band, h can touch
+    zero more than once; brentq then finds one of the roots, not necessarily the first.)"""
 
     def h(t: float) -> float:
         b = motion.at(t)[0]
@@ -79,11 +81,9 @@ def intercept_time(
         return np.inf
     if h0 <= 0:
         return 0.0
-    # The earliest root: step forward until h is no longer positive (near the coast, where points are
-    # moved out of the clearance zone, h can touch zero more than once), then brentq in that step.
-    step, t = 30.0, 0.0
-    while h(t + step) > 0:
-        t += step
-        if t > horizon_s:
+    hi = 600.0
+    while h(hi) > 0:
+        hi *= 2
+        if hi > horizon_s:
             return np.inf
-    return float(brentq(h, t, t + step, xtol=0.5))
+    return float(brentq(h, 0.0, hi, xtol=0.5))
