@@ -180,3 +180,26 @@ def test_assets_view(
         assert problems == []
     finally:
         context.close()
+
+
+def test_posture_from_the_real_crossing_outlook(
+    demo_server: Any, signed_in: Any, shared_data: Path, artifacts_dir: Path
+) -> None:
+    """The weather capability's outlook (the real forecast run through the model trained on the real
+    regional weather) planned into a posture on the page."""
+    from stats_demo_data import prepare
+
+    prepare(demo_server, shared_data)
+    page = signed_in.page
+    page.get_by_test_id("tab-assets").click()
+    view = page.get_by_test_id("view-assets")
+    view.get_by_test_id("asset-row").first.wait_for(timeout=20_000)
+    view.get_by_test_id("posture-outlook").click()
+    totals = view.get_by_test_id("posture-totals")
+    totals.wait_for(timeout=60_000)
+    assert "optimal" in (totals.text_content() or "")
+    days = view.get_by_test_id("posture-day").locator("option")
+    assert [d.split(" ")[0] for d in days.all_text_contents()] == ["2026-10-01", "2026-10-02", "2026-10-03"]
+    assert "people expected" in (view.get_by_test_id("posture-day-coverage").text_content() or "")
+    page.screenshot(path=str(artifacts_dir / "assets-posture.png"))
+    assert signed_in.problems == []
