@@ -1,12 +1,15 @@
 """The assets service: registry + recommender together, as the API and the CLI use them.
 
-``shared_recommender()`` builds the sea router once per process (about a second) and keeps it. Every
-read filters by the caller's clearance: a recommendation or a map never reveals an asset the user may
-not see.
+``shared_recommender()`` builds the sea router once per process (about a second) and keeps it; its
+per-point caches are not made for concurrent writers, so every use of it here holds ``ROUTER_LOCK``
+(requests run in the server's thread pool; the work is CPU-bound under the GIL anyway). Every read
+filters by the caller's clearance: a recommendation or a map never reveals an asset the user may not
+see.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -15,12 +18,17 @@ from typing import Any
 import numpy as np
 
 from watchkeeper.assets.model import Asset, AssetKind, AssetState, Target, asset_to_json
+from watchkeeper.assets.outlook import OutlookDay
+from watchkeeper.assets.posture import PostureProposal, plan_posture
+from watchkeeper.assets.reach import ReachGrid, reach_grid
 from watchkeeper.assets.recommend import Recommendation, Recommender
 from watchkeeper.assets.registry import AssetRegistry, Tasking, iso
 from watchkeeper.assets.tasking import Conflict, refused, tasking_conflicts
 from watchkeeper.core.marking import Marking
 from watchkeeper.core.types import VesselState
 from watchkeeper.geo.frames import to_utm, to_wgs84
+
+ROUTER_LOCK = threading.RLock()
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +81,20 @@ class AssetService:
         return self.registry.apply_vessels(vessels)
 
     def recommend(self, target: Target, at: datetime | None, clearance: str) -> list[Recommendation]:
-        return self.recommender.recommend(self.registry.assets(clearance), target, at)
+        assets = self.registry.assets(clearance)
+        with ROUTER_LOCK:
+            return self.recommender.recommend(assets, target, at)
+
+    def reach(self, clearance: str, kinds: tuple[AssetKind, ...], cell_m: float) -> ReachGrid:
+        assets = self.registry.assets(clearance)
+        with ROUTER_LOCK:
+            rec = self.recommender
+            return reach_grid(assets, rec.router, rec.land, kinds, cell_m)
+
+    def posture(self, clearance: str, days: list[OutlookDay]) -> PostureProposal:
+        assets = self.registry.assets(clearance)
+        with ROUTER_LOCK:
+            return plan_posture(assets, days, self.recommender.router)
 
     def route(self, asset: Asset, rec: Recommendation) -> list[list[float]] | None:
         """[[lat, lon], ...] from the asset to the intercept point: round the coast for vessels."""
@@ -111,11 +132,12 @@ class AssetService:
         if asset is None:
             raise LookupError(asset_id)
         judged = replace(asset, state=AssetState.AVAILABLE)
-        rec = self.recommender.recommend([judged], target, decided_at)[0]
+        with ROUTER_LOCK:
+            rec = self.recommender.recommend([judged], target, decided_at)[0]
+            route = self.route(asset, rec)
         active = self.registry.active_incident(asset_id)
         conflicts = tasking_conflicts(asset, rec, active, incident_id)
         blocking = refused(conflicts, accept_conflicts)
-        route = self.route(asset, rec)
         if blocking or dry_run:
             return TaskOutcome(None, rec, conflicts, blocking, route)
         start = decided_at or target.time

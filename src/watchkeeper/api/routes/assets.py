@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.api.deps import Principal, RuntimeDep, require_roles
 from watchkeeper.api.errors import ApiError
@@ -109,12 +110,11 @@ def get_reach(
     cell_km: Annotated[float, Query(ge=0.5, le=10.0)] = 2.0,
     cells: Annotated[bool, Query(description="one feature per cell instead of merged bands")] = False,
 ) -> dict[str, Any]:
-    from watchkeeper.assets.reach import grid_geojson, reach_grid
+    from watchkeeper.assets.reach import grid_geojson
 
     service = _service(runtime)
     kinds = (AssetKind.SEA, AssetKind.AIR) if kind == "all" else (AssetKind(kind),)
-    rec = service.recommender
-    grid = reach_grid(service.registry.assets(user.clearance), rec.router, rec.land, kinds, cell_km * 1000.0)
+    grid = service.reach(user.clearance, kinds, cell_km * 1000.0)
     return grid_geojson(grid, merge_bands=not cells)
 
 
@@ -281,7 +281,8 @@ async def post_task(runtime: RuntimeDep, user: Controller, asset_id: str, body: 
         raise ApiError(422, str(exc)) from None
     service = _service(runtime)
     try:
-        outcome = service.task(
+        outcome = await run_in_threadpool(
+            service.task,
             asset_id,
             body.incident_id,
             target,
@@ -383,7 +384,6 @@ async def post_posture(runtime: RuntimeDep, user: Reader, request: Request) -> d
     """Body: ``text/csv`` (the forecast CSV as written), or JSON ``{"outlook": [...]}`` / ``{"csv": "..."}``.
     Rejected rows are reported with their reasons; the plan uses the others."""
     from watchkeeper.assets.outlook import REQUIRED, parse_outlook
-    from watchkeeper.assets.posture import plan_posture
 
     raw = await request.body()
     if len(raw) > 200_000:
@@ -412,8 +412,7 @@ async def post_posture(runtime: RuntimeDep, user: Reader, request: Request) -> d
         raise ApiError(422, f"outlook: {exc.detail}") from None
     if len(days) > 14:
         raise ApiError(422, "outlook: at most 14 days")
-    service = _service(runtime)
-    proposal = plan_posture(service.registry.assets(user.clearance), days, service.recommender.router)
+    proposal = await run_in_threadpool(_service(runtime).posture, user.clearance, days)
     doc = proposal.to_dict()
     doc["rejected_rows"] = [
         {"line": r.line_no, "reason": r.reason.value, "detail": r.detail} for r in rejects
