@@ -90,6 +90,48 @@ def child_watchkeeper(path: Path) -> dict[str, float]:
     return {"seconds": seconds, "cpu": cpu, "lines": counts.lines, "accepted": counts.accepted}
 
 
+def stages(path: Path) -> None:
+    """CPU seconds of each stage alone on the same file: where the end-to-end time goes."""
+    from watchkeeper.ingest.ais.decoder import AisDecoder
+    from watchkeeper.ingest.inputlog import InputLog
+    from watchkeeper.ingest.pipeline import read_lines
+    from watchkeeper.picture.live import LivePicture
+    from watchkeeper.picture.store import PictureStore
+    from watchkeeper.store.db import open_store
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    with path.open("rb") as fh:
+        batches = list(read_lines(fh))
+    work = Path(tempfile.mkdtemp(prefix="wk-bench-"))
+    try:
+        c = [time.process_time()]
+        decoder, reports, seq = AisDecoder("bench"), [], 1
+        for batch in batches:
+            reports.extend(decoder.feed_many(batch, now, seq).reports)
+            seq += len(batch)
+        c.append(time.process_time())
+        log = InputLog(work / "inputlog")
+        for batch in batches:
+            log.append_many("bench", now, batch)
+            log.sync()
+        log.close()
+        c.append(time.process_time())
+        picture = LivePicture()
+        picture.apply_many(reports)
+        c.append(time.process_time())
+        store = PictureStore(open_store(f"sqlite:///{work / 'watchkeeper.db'}"))
+        vessels = list(picture.vessels.values())
+        for i in range(0, len(reports), 5000):
+            store.write(reports[i : i + 5000], vessels)  # as ingest does: every batch upserts its vessels
+        c.append(time.process_time())
+        _, py = time.process_time(), child_pyais(path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    names = ("decode", "input log", "picture", "store")
+    print("stage CPU s: " + ", ".join(f"{n} {b - a:.2f}" for n, a, b in zip(names, c, c[1:], strict=False)))
+    print(f"             bare pyais {py['cpu']:.2f}")
+
+
 def run_child(kind: str, path: Path) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(path)], check=True, capture_output=True, text=True
@@ -102,6 +144,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentences", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each; the best is reported")
+    ap.add_argument("--stages", action="store_true", help="also print the CPU time of each stage alone")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -137,6 +180,8 @@ def main() -> None:
     )
     print(f"ratio end-to-end / bare pyais (wall): {rate_wk / rate_py:.2f}x (target >= 1.0)")
     print(f"CPU seconds, ours / pyais's: {wk['cpu'] / py['cpu']:.2f} (our writer thread overlaps decoding)")
+    if args.stages:
+        stages(path)
     big = out_dir / "ais_bench_x4.nmea"
     build_file(big, 4 * args.sentences)
     r4 = run_child("watchkeeper", big)

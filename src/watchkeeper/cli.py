@@ -16,13 +16,14 @@ app = typer.Typer(no_args_is_help=True, help="watchkeeper: the Dover Strait comm
 CAPABILITY_CLIS = (
     ("watchkeeper.ingest.cli", "ingest ais|radar"),
     ("watchkeeper.api.cli", "serve, demo, user add"),
-    ("watchkeeper.tracking.cli", "track, replay"),
+    ("watchkeeper.tracking.cli", "track"),
     ("watchkeeper.stats.cli", "stats load|monthly|daily|effect"),
     ("watchkeeper.weather.cli", "forecast train|predict, weather"),
     ("watchkeeper.sar.cli", "drift"),
     ("watchkeeper.sim.cli", "sim generate"),
     ("watchkeeper.assets.cli", "assets recommend|reach|posture|fleet|seed"),
     ("watchkeeper.intel.cli", "evidence export|verify"),
+    ("watchkeeper.alerts.cli", "replay SCENARIO_DIR --alerts --incidents (tracker + rules + incidents)"),
 )
 
 

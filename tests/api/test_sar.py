@@ -117,7 +117,10 @@ def test_a_run_does_not_block_the_event_loop(api: Api) -> None:
     thread.join(timeout=120)
     gaps = [b - a for a, b in itertools.pairwise(loop_ticks)]
     assert len(loop_ticks) > 5, "the run finished too fast to tell"
-    assert max(gaps) < 0.5, max(gaps)
+    # a run on the event loop would stall it for the whole run: one gap as long as the run; in a worker
+    # thread the loop keeps ticking (gaps stay a small part of the run, however loaded the machine is)
+    run_s = loop_ticks[-1] - loop_ticks[0]
+    assert max(gaps) < 0.5 * run_s, (max(gaps), run_s)
 
 
 @pytest.mark.postgres

@@ -22,10 +22,15 @@ from watchkeeper.api.live import PICTURE_SUBJECT, LiveHub
 from watchkeeper.bus import Bus, connect_bus
 from watchkeeper.core.clock import Clock, SystemClock
 from watchkeeper.core.settings import Settings, get_settings
+from watchkeeper.incidents.store import IncidentStore
 from watchkeeper.ingest.ais.decoder import FeedResult
 from watchkeeper.ingest.pipeline import AisIngestor
 from watchkeeper.picture.live import LivePicture
 from watchkeeper.picture.store import PictureStore
+from watchkeeper.sharing.service import SharingService
+from watchkeeper.sharing.tak import TakPublisher
+from watchkeeper.sharing.wiring import FieldIngestor, install_sharing, open_field_ingestor
+from watchkeeper.stats.outcomes import OutcomeProvider
 from watchkeeper.store.audit import AuditWriter
 from watchkeeper.store.db import open_store
 from watchkeeper.store.users import UsersRepo
@@ -61,12 +66,19 @@ class Runtime:
         self.picture = LivePicture()
         for state in self.picture_store.load_vessels():
             self.picture.vessels[state.mmsi] = state
-        self.live = LiveHub()
+        # the cell's own incident outcomes, beside the Home Office figures (stats routes)
+        self.incident_outcomes: OutcomeProvider | None = IncidentStore(self.engine).outcome_provider()
+        # releasability: effective markings, releases, audited reads (sharing/); the live hub filters by it
+        self.sharing = SharingService(self.engine, self.audit, self.wall_clock, self.picture)
+        self.live = LiveHub(resolver=self.sharing.live_resolver)
         self.ingestor: AisIngestor | None = None
+        self.field: FieldIngestor | None = None  # drones, TAK clients, observer reports (ingest/cot/)
         self._factories: list[tuple[str, TaskFactory]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._subscription: Any = None
         self.started = False
+        # CoT listeners and TAK out, when configured (WATCHKEEPER_COT_*, _TAK_*); sources plug into self.tak
+        self.tak: TakPublisher | None = install_sharing(self)
 
     @property
     def bus(self) -> Bus:
@@ -116,6 +128,7 @@ class Runtime:
         self.ingestor = AisIngestor(
             engine=self.engine, bus=self.bus, picture=self.picture, settings=self.settings
         )
+        self.field = open_field_ingestor(self)
         self._subscription = await self.bus.subscribe(PICTURE_SUBJECT, self.live.handle)
         self.started = True
         for name, factory in self._factories:
@@ -131,6 +144,9 @@ class Runtime:
         if self.ingestor is not None:
             await self.ingestor.close()
             self.ingestor = None
+        if self.field is not None:
+            await self.field.close()
+            self.field = None
         if self._subscription is not None:
             await self._subscription.unsubscribe()
             self._subscription = None

@@ -42,6 +42,10 @@ class RejectReason(StrEnum):
     FSPEC_OVERRUN = "fspec_overrun"  # ASTERIX FSPEC runs past the record data
     ITEM_OVERRUN = "item_overrun"  # an ASTERIX data item runs past the record data
     UNDEFINED_ITEM = "undefined_item"  # FSPEC/compound bit for an item the category does not define
+    MISSING_FIELD = "missing_field"  # a field the format requires is absent (CoT uid, type, time)
+    BAD_TIME = "bad_time"  # a time that does not parse, lacks a zone, or is out of order
+    UNSAFE_XML = "unsafe_xml"  # XML with a DTD or entity declarations: refused unparsed (entity expansion)
+    BAD_ATTACHMENT = "bad_attachment"  # an attachment that is not an allowed, decodable image
 
 
 class WatchkeeperError(Exception):

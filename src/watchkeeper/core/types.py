@@ -121,3 +121,46 @@ class VesselState:
     imo: int | None = None
     simulated: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+
+
+class ObservationKind(StrEnum):
+    """What a drone, TAK client or observer report says was seen (``FieldObservation.kind``)."""
+
+    PLATFORM = "platform"  # the sensor itself: a drone's own position, an observer's or a patrol's
+    POINT_OF_INTEREST = "point_of_interest"  # where a drone's sensor looks (CoT b-m-p-s-p-i)
+    BOAT = "boat"  # a boat detected (CoT a-?-S-…, sea surface; or an observer's report of one)
+    PERSONS = "persons"  # people detected on land, e.g. gathering on a beach (CoT a-?-G-…)
+    OTHER = "other"  # a located CoT event of another type (kept, not interpreted)
+
+
+@dataclass(slots=True, frozen=True)
+class FieldObservation:
+    """One observation from a drone ground station, a TAK client or an observer's report.
+
+    ``obs_id`` is stable across replays (``cot:<log seq>`` or ``report:<report id>``). ``event_time`` is
+    the CoT ``time`` (the sensor's own time, ``TimeSource.SENSOR``) or the time the observer gives.
+    ``ce_m`` is the circular error (metres, 1 sigma as CoT defines it; ``None`` when unknown, CoT's
+    9999999). ``marking`` is the releasability of the observation (``core.marking``).
+    """
+
+    obs_id: str
+    kind: ObservationKind
+    event_time: datetime
+    time_source: TimeSource
+    source: str  # "cot:udp:4242:10.0.0.5", "report:<username>", ...
+    sensor_uid: str  # the CoT uid of the event, or "report:<username>"
+    lat: float
+    lon: float
+    marking: str = "UK-ONLY"
+    cot_type: str | None = None
+    ce_m: float | None = None
+    persons: int | None = None
+    boat_type: str | None = None
+    course_deg: float | None = None
+    speed_kn: float | None = None
+    callsign: str | None = None
+    text: str | None = None
+    stale_time: datetime | None = None
+    report_id: int | None = None
+    log_seq: int | None = None
+    simulated: bool = False

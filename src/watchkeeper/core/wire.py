@@ -1,7 +1,8 @@
 """Observations on the bus: ``AisReport`` and ``Plot`` batches as JSON bytes, and back.
 
-Subjects (DESIGN.md): ``obs.ais`` carries AIS report batches, ``obs.radar.<site>`` plot batches. A batch
-is one JSON object ``{"kind": "ais"|"plots", "items": [...]}``; each item is the dataclass's fields with
+Subjects (DESIGN.md): ``obs.ais`` carries AIS report batches, ``obs.radar.<site>`` plot batches,
+``obs.drone.<uid>`` and ``obs.report`` field-observation batches. A batch is one JSON object
+``{"kind": "ais"|"plots"|"observations", "items": [...]}``; each item is the dataclass's fields with
 times as ISO 8601 UTC strings and enums as their values. Decoding is strict: a message that does not
 parse raises ``DecodeError`` (the consumer ledgers it, it never crashes a worker).
 """
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from watchkeeper.core.errors import DecodeError, RejectReason
-from watchkeeper.core.types import AisReport, Plot, TimeSource
+from watchkeeper.core.types import AisReport, FieldObservation, ObservationKind, Plot, TimeSource
 
 _AIS_FIELDS = tuple(f.name for f in fields(AisReport))
 _PLOT_FIELDS = tuple(f.name for f in fields(Plot))
@@ -82,3 +83,40 @@ def decode_plots(payload: bytes) -> list[Plot]:
         return out
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DecodeError(RejectReason.MALFORMED, f"obs.radar message: {exc}") from None
+
+
+_OBS_FIELDS = tuple(f.name for f in fields(FieldObservation))
+
+
+def observation_to_dict(o: FieldObservation) -> dict[str, Any]:
+    """The JSON shape of a field observation (bus ``obs.drone.<uid>``/``obs.report``, API, live)."""
+    d = {name: getattr(o, name) for name in _OBS_FIELDS}
+    d["kind"] = o.kind.value
+    d["event_time"] = _iso(o.event_time)
+    d["time_source"] = o.time_source.value
+    d["stale_time"] = None if o.stale_time is None else _iso(o.stale_time)
+    return d
+
+
+def encode_observations(observations: Sequence[FieldObservation]) -> bytes:
+    """``{"kind": "observations", "items": [...]}``; each item carries its ``marking``."""
+    items = [observation_to_dict(o) for o in observations]
+    return json.dumps({"kind": "observations", "items": items}, separators=(",", ":")).encode()
+
+
+def decode_observations(payload: bytes) -> list[FieldObservation]:
+    try:
+        body = json.loads(payload)
+        if body.get("kind") != "observations":
+            raise ValueError(f"kind {body.get('kind')!r} is not 'observations'")
+        out = []
+        for item in body["items"]:
+            d = {k: item[k] for k in _OBS_FIELDS if k in item}
+            d["kind"] = ObservationKind(item["kind"])
+            d["event_time"] = _time(item["event_time"])
+            d["time_source"] = TimeSource(item["time_source"])
+            d["stale_time"] = None if item.get("stale_time") is None else _time(item["stale_time"])
+            out.append(FieldObservation(**d))
+        return out
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DecodeError(RejectReason.MALFORMED, f"observations message: {exc}") from None

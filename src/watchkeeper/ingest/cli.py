@@ -8,7 +8,7 @@ import typer
 
 ingest_app = typer.Typer(no_args_is_help=True, help="Read recorded sensor input into the store.")
 
-FORMAT_CLIS = ("watchkeeper.ingest.ais.cli", "watchkeeper.ingest.radar.cli")
+FORMAT_CLIS = ("watchkeeper.ingest.ais.cli", "watchkeeper.ingest.radar.cli", "watchkeeper.ingest.cot.cli")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from watchkeeper.core.marking import DEFAULT_MARKING
 from watchkeeper.core.types import AisReport, VesselState
 
 PICTURE_SUBJECT = "picture.update"  # bus subject of changes for the page (each message has a ``kind``)
@@ -56,8 +57,9 @@ class LivePicture:
         return changed
 
 
-def vessel_to_dict(v: VesselState) -> dict[str, object]:
-    """The public JSON shape of a vessel (REST ``/api/picture``, WebSocket ``/api/live``)."""
+def vessel_to_dict(v: VesselState, marking: str = DEFAULT_MARKING.value) -> dict[str, object]:
+    """The public JSON shape of a vessel (REST ``/api/picture``, WebSocket ``/api/live``). ``marking`` is
+    the vessel's releasability: the picture is ``UK-ONLY`` unless a vessel is released (``sharing``)."""
     return {
         "mmsi": v.mmsi,
         "name": v.name,
@@ -74,4 +76,5 @@ def vessel_to_dict(v: VesselState) -> dict[str, object]:
         "last_seen": v.last_seen.isoformat().replace("+00:00", "Z"),
         "source": v.source,
         "simulated": v.simulated,
+        "marking": marking,
     }

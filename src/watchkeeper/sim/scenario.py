@@ -3,7 +3,7 @@
 Files: ``sensors.json`` (``"simulated": true``), ``plots.csv``, ``ais.nmea``, ``truth.csv``,
 ``plots_truth.csv``. Plots and AIS are sorted by event time; times are ISO 8601 UTC with
 milliseconds (``2026-10-05T02:00:00.033Z``). Frames are generated vectorised and formatted in bulk,
-so 2,000 targets × 120 s take seconds (see docs/notes/bench-sim.md).
+so 2,000 targets × 120 s take seconds (docs/benchmarks.md, "Tracker against Stone Soup").
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def sensors_json(sim: Simulation) -> dict[str, object]:
                 "bearing_sigma_deg": r.bearing_sigma_deg,
                 "max_range_m": r.max_range_m,
                 "clutter_mean_per_scan": c.clutter_per_scan,
+                "polar_frame": "geodetic",  # slant range, true bearing (geodesic azimuth from the site)
                 "pd": "ships/ferries 0.98, fishing 0.9, small boats 0.9 - 0.3*range/max_range",
             }
             for r in sim.radars

@@ -2,8 +2,14 @@
 
 An AIS position report is a cooperative, clutter-free measurement of position (σ 5 m in the scenarios,
 plus the time-stamp quantisation of the tag block's whole seconds along the velocity) and of velocity
-(SOG/COG). The tracker binds an MMSI to the track that its reports update; a confirmed track without a
-bound MMSI — or whose MMSI has been silent for ``stale_s`` — is *dark*.
+(SOG/COG). The tracker binds an MMSI to the track that its reports update, and the vessel name from its
+static reports (types 5 and 24) to that MMSI. A confirmed track without a bound MMSI — or whose MMSI has
+been silent too long — is *dark*. "Too long" follows the class A reporting intervals (ITU-R M.1371-5,
+Annex 1, Table 1): 2–10 s under way, 3 min at anchor or moored (under 3 kn), so an MMSI stops vouching
+for a track after ``stale_moving_s`` (60 s, six missed reports) when the track moves at 3 kn or more and
+after ``stale_slow_s`` (400 s, two missed reports) below. A vessel that switches its AIS off is thus
+flagged dark within a minute while it is under way: the cell's thresholds are minutes, where Global
+Fishing Watch and Skylight count hours (docs/design.md, "Tracker").
 ``read_ais_file`` reads a scenario's NMEA file through the ingest decoder (``ingest.ais.decoder``).
 """
 
@@ -31,7 +37,9 @@ class AisConfig:
     time_sigma_s: float = 0.5  # tag-block time is whole seconds
     sog_sigma_kn: float = 0.3
     cog_sigma_deg: float = 3.0
-    stale_s: float = 60.0  # an MMSI silent this long no longer vouches for its track
+    stale_moving_s: float = 60.0  # an MMSI silent this long no longer vouches for a track at ≥ slow_kn
+    stale_slow_s: float = 400.0  # … nor for a slower one (anchored/moored vessels report every 3 min)
+    slow_kn: float = 3.0
 
 
 @dataclass(slots=True)
@@ -48,6 +56,15 @@ class AisBatch:
 
     def subset(self, idx: npt.NDArray[np.int64]) -> AisBatch:
         return AisBatch(self.time[idx], self.xy[idx], self.vel[idx], self.mmsi[idx])
+
+
+def identities(reports: Sequence[AisReport], epoch: datetime) -> list[tuple[float, int, str]]:
+    """(time s since epoch, MMSI, vessel name) of every report that names its vessel (types 5, 19, 24)."""
+    return [
+        ((r.event_time - epoch).total_seconds(), r.mmsi, r.name.strip())
+        for r in reports
+        if r.name is not None and r.name.strip()
+    ]
 
 
 def ais_arrays(reports: Sequence[AisReport], epoch: datetime) -> AisBatch:
@@ -91,7 +108,11 @@ def measurement_covariance(batch: AisBatch, config: AisConfig) -> FloatArray:
 
 
 def read_ais_file(path: Path | str) -> list[AisReport]:
-    """Position reports of an NMEA file, through the ingest decoder when present."""
+    """Every decoded report of an NMEA file (positions and static data), through the ingest decoder.
+
+    Lines the decoder rejects are not the tracker's business: ``watchkeeper ingest ais`` ledgers them.
+    A missing file is a scenario without AIS.
+    """
     path = Path(path)
     source = f"file:{path}"
     if not path.exists():
@@ -102,4 +123,4 @@ def read_ais_file(path: Path | str) -> list[AisReport]:
     recv = datetime.fromtimestamp(path.stat().st_mtime, UTC)  # only for lines without a time of their own
     result = decoder.feed_many(list(enumerate(lines, start=1)), recv)
     result.extend(decoder.finish())
-    return [r for r in result.reports if r.has_position]
+    return list(result.reports)

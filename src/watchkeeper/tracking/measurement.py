@@ -9,12 +9,12 @@ Two polar frames are supported (``polar_frame``):
 - ``"grid"`` — range and bearing measured in the UTM 31N plane about the site. The shared simulated
   scenarios are generated this way: against truth their bearings match the grid bearing to 0.002° and
   differ from the geodesic azimuth by the grid convergence (1.28° / 1.10°), and their ranges match the
-  planar grid distance without any height term (docs/notes/tracking.md). This is the default for
-  scenario files.
+  planar grid distance without any height term (docs/design.md, "Tracker"). Each site says which
+  (``RadarSite.polar_frame``, from ``sensors.json``; files without the key are in this frame).
 The measurement covariance is the polar covariance ``diag(σr², σθ²)`` rotated through the grid bearing:
 ``R = J diag(σr², σθ²) Jᵀ``. With σθ = 0.3° the conversion bias ``r σθ²/2`` is under 0.6 m at 40 km, so
 the unbiased/debiased converted-measurement correction (Lerro & Bar-Shalom 1993; Mo et al. 1998) is
-below a twentieth of σr and is not applied (docs/notes/tracking.md).
+below a twentieth of σr and is not applied (docs/design.md).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.geo.frames import GEOD, to_utm
-from watchkeeper.ingest.radar.scenario import RadarSite
+from watchkeeper.ingest.radar.scenario import POLAR_FRAMES, RadarSite
 from watchkeeper.tracking.models import FloatArray
 
 
@@ -51,7 +51,8 @@ class RadarModel:
     polar_frame: str = "grid"  # "grid" (UTM-plane polar) or "geodetic" (slant range, true bearing)
 
     @classmethod
-    def from_site(cls, site: RadarSite, index: int, polar_frame: str = "grid") -> RadarModel:
+    def from_site(cls, site: RadarSite, index: int, polar_frame: str | None = None) -> RadarModel:
+        """The site's model; ``polar_frame`` overrides the frame the site declares."""
         x, y = to_utm(site.lon, site.lat)
         lon2, lat2, _ = GEOD.fwd(
             [site.lon, site.lon], [site.lat, site.lat], [0.0, 90.0], [10_000.0, 10_000.0]
@@ -77,7 +78,7 @@ class RadarModel:
             grid_convergence_rad=float(north),
             scale_factor=scale,
             clutter_density_per_m2=float(density),
-            polar_frame=polar_frame,
+            polar_frame=polar_frame or site.polar_frame,
         )
 
     def ground_range(self, range_m: FloatArray) -> FloatArray:
@@ -124,11 +125,9 @@ class RadarModel:
         return np.asarray(r <= limit)
 
 
-POLAR_FRAMES = ("grid", "geodetic")
-
-
-def radar_models(sites: Sequence[RadarSite], polar_frame: str = "grid") -> tuple[RadarModel, ...]:
-    if polar_frame not in POLAR_FRAMES:
+def radar_models(sites: Sequence[RadarSite], polar_frame: str | None = None) -> tuple[RadarModel, ...]:
+    """One model per site, in the frame each site declares unless ``polar_frame`` overrides it."""
+    if polar_frame is not None and polar_frame not in POLAR_FRAMES:
         raise ValueError(f"polar_frame must be one of {POLAR_FRAMES}, not {polar_frame!r}")
     return tuple(RadarModel.from_site(s, i, polar_frame) for i, s in enumerate(sites))
 

@@ -1,14 +1,16 @@
 """Run the tracker over a scenario directory (sensors.json, plots.csv, ais.nmea — never the truth files).
 
 Scans are the radars' 2.5 s periods aligned on the scenario's ``start_utc``; the tracker emits confirmed
-tracks at each scan boundary, which is also where the scenario's truth is sampled.
+tracks at each scan boundary, which is also where the scenario's truth is sampled. Step ``k`` (scan time
+``k·period``) gets every plot and AIS report with event time in ``[(k−1)·period, k·period)`` — the same
+slicing ``live.LiveTracker`` applies to inputs as they arrive.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +18,8 @@ import numpy as np
 
 from watchkeeper.core.types import Plot
 from watchkeeper.ingest.radar.scenario import ScenarioSensors, load_sensors, read_plots
-from watchkeeper.tracking.ais_fusion import AisBatch, ais_arrays, read_ais_file
+from watchkeeper.tracking import messages
+from watchkeeper.tracking.ais_fusion import AisBatch, ais_arrays, identities, read_ais_file
 from watchkeeper.tracking.measurement import radar_models
 from watchkeeper.tracking.models import FloatArray
 from watchkeeper.tracking.tracker import Tracker, TrackerConfig, TrackOutput
@@ -35,6 +38,7 @@ class ScenarioInputs:
     bearing_deg: FloatArray
     ais: AisBatch
     rejected_plots: int
+    names: list[tuple[float, int, str]] = field(default_factory=list)  # (time, MMSI, name), time-sorted
 
 
 def load_inputs(scenario_dir: Path | str) -> ScenarioInputs:
@@ -50,14 +54,22 @@ def load_inputs(scenario_dir: Path | str) -> ScenarioInputs:
         else:
             rejected += 1
     t = np.array([(p.time - epoch).total_seconds() for p in plots], dtype=float)
-    order = np.argsort(t, kind="stable")
     sensor = np.array([ids[p.sensor_id] for p in plots], dtype=np.int64)
     rng = np.array([p.range_m for p in plots], dtype=float)
     brg = np.array([p.bearing_deg for p in plots], dtype=float)
-    ais = ais_arrays(read_ais_file(scenario_dir / "ais.nmea"), epoch)
-    ais_order = np.argsort(ais.time, kind="stable")
+    order = np.lexsort((brg, rng, sensor, t))
+    reports = read_ais_file(scenario_dir / "ais.nmea")
+    ais = ais_arrays(reports, epoch)
+    ais_order = np.lexsort((ais.mmsi, ais.time))
     return ScenarioInputs(
-        sensors, t[order], sensor[order], rng[order], brg[order], ais.subset(ais_order), rejected
+        sensors,
+        t[order],
+        sensor[order],
+        rng[order],
+        brg[order],
+        ais.subset(ais_order),
+        rejected,
+        sorted(identities(reports, epoch)),
     )
 
 
@@ -76,11 +88,14 @@ def run_scenario(
     n_scans = int(np.floor(last / period)) + 1
     p_cuts = np.searchsorted(inputs.plot_time, np.arange(n_scans + 1) * period, side="left")
     a_cuts = np.searchsorted(inputs.ais.time, np.arange(n_scans + 1) * period, side="left")
+    name_t = np.array([n[0] for n in inputs.names], dtype=float)
+    n_cuts = np.searchsorted(name_t, np.arange(n_scans + 1) * period, side="left")
     for k in range(n_scans + 1):
         p0 = p_cuts[k - 1] if k else 0
         a0 = a_cuts[k - 1] if k else 0
         sl = slice(p0, p_cuts[k])
         ais = inputs.ais.subset(np.arange(a0, a_cuts[k]))
+        names = [(m, n) for _t, m, n in inputs.names[(n_cuts[k - 1] if k else 0) : n_cuts[k]]]
         out = tracker.step_arrays(
             k * period,
             inputs.plot_time[sl],
@@ -88,6 +103,7 @@ def run_scenario(
             inputs.range_m[sl],
             inputs.bearing_deg[sl],
             ais,
+            names,
         )
         if on_scan is not None:
             on_scan(k, n_scans + 1)
@@ -95,8 +111,8 @@ def run_scenario(
 
 
 def iso_utc(epoch: datetime, seconds: float) -> str:
-    t = (epoch + timedelta(seconds=seconds)).astimezone(UTC)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+    """The scan time as ISO 8601 UTC with milliseconds (``2026-10-05T02:00:02.500Z``)."""
+    return messages.iso_utc((epoch + timedelta(seconds=seconds)).astimezone(UTC))
 
 
 def write_tracks_csv(path: Path | str, epoch: datetime, outputs: Iterator[TrackOutput]) -> int:

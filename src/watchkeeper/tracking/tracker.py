@@ -3,9 +3,14 @@
 ``Tracker.step(scan_time, plots, ais)`` consumes everything observed before ``scan_time`` in event-time
 order and returns the confirmed tracks predicted to ``scan_time``. Inside a step, plots are cut into
 batches of one radar and one sector (a ``1/sectors`` slice of the scan period, aligned on the epoch), and
-AIS reports into batches of the same windows; batches run in time order, and every candidate
-track–plot pair is predicted to that plot's own beam time. A target crosses each radar's beam once per
-revolution, so it has at most one plot per batch and the batch is a valid assignment problem.
+AIS reports into batches of the same windows; batches run in time order (window, then radars in site
+order, then AIS), whatever order the inputs arrived in, and every candidate track–plot pair is predicted
+to that plot's own beam time. A target crosses each radar's beam once per revolution, so it has at most
+one plot per batch and the batch is a valid assignment problem.
+
+State in, events out: a ``Tracker`` holds the track table; ``step`` is the only way it changes, so a
+replay (``runner.run_scenario``) and the live core (``live.LiveTracker``) that feed it the same scans get
+the same tracks.
 """
 
 from __future__ import annotations
@@ -20,10 +25,18 @@ import numpy.typing as npt
 
 from watchkeeper.core.types import AisReport, Plot
 from watchkeeper.geo.frames import to_wgs84
-from watchkeeper.tracking.ais_fusion import KNOT_MPS, AisBatch, AisConfig, ais_arrays, measurement_covariance
+from watchkeeper.tracking.ais_fusion import (
+    KNOT_MPS,
+    AisBatch,
+    AisConfig,
+    ais_arrays,
+    identities,
+    measurement_covariance,
+)
 from watchkeeper.tracking.association import gnn
 from watchkeeper.tracking.filters import LOG_2PI, ImmPrediction, mahalanobis2, predict, update
 from watchkeeper.tracking.gating import CHI2_2DOF_999, coarse_pairs, coarse_radius
+from watchkeeper.tracking.jpda import marginals
 from watchkeeper.tracking.management import ManagementConfig, TrackTable, end_of_revolution
 from watchkeeper.tracking.measurement import RadarModel, grid_to_true_deg
 from watchkeeper.tracking.models import DEFAULT_MODELS, FloatArray, ImmModels
@@ -37,15 +50,26 @@ class TrackerConfig:
     management: ManagementConfig = field(default_factory=ManagementConfig)
     ais: AisConfig = field(default_factory=AisConfig)
     gate: float = CHI2_2DOF_999
-    detection_probability: float = 0.85
     new_target_density_per_m2: float = 1e-9
+    association: str = "gnn"  # "gnn" (the default, docs/design.md) or "jpda" (jpda.py)
     sectors_per_scan: int = 8
     coarse_gate_cap_m: float = 3000.0
 
 
 @dataclass(slots=True)
 class TrackOutput:
-    """Confirmed tracks at one scan time, as arrays (UTM 31N and WGS84)."""
+    """Confirmed tracks at one scan time, as arrays aligned on ``track_id`` (UTM 31N and WGS84).
+
+    ``time`` is seconds since the tracker's epoch (``epoch`` adds it back as UTC). Per track:
+    ``track_id`` (stable for the track's life, never reused in a run); ``xy`` (m, UTM 31N), ``lat``/``lon``
+    (WGS84°); ``sog_kn`` and ``cog_deg`` (true); ``mmsi`` (0 when no AIS is bound); ``dark`` (no AIS vouches
+    for the track, see ``ais_fusion``); ``name`` (the vessel name from AIS static data, "" when unknown);
+    ``mode_probability`` (n, M) of the IMM modes ``mode_names`` (``"steady"``, ``"manoeuvring"``: see
+    ``models``); ``age_s`` since the track's first plot or report; ``plot_updates`` and ``ais_updates``
+    (radar plots and AIS reports that updated it); ``since_update_s`` (coasting time: seconds since its last
+    update by any sensor); ``position_sigma_m`` (1σ along the major axis of its position uncertainty);
+    ``speed_sigma_kn`` (1σ of its speed).
+    """
 
     time: float
     track_id: IntArray
@@ -56,46 +80,82 @@ class TrackOutput:
     cog_deg: FloatArray
     mmsi: IntArray
     dark: npt.NDArray[np.bool_]
+    name: tuple[str, ...] = ()
+    mode_names: tuple[str, ...] = ()
+    mode_probability: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    age_s: FloatArray = field(default_factory=lambda: np.zeros(0))
+    plot_updates: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    ais_updates: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    since_update_s: FloatArray = field(default_factory=lambda: np.zeros(0))
+    position_sigma_m: FloatArray = field(default_factory=lambda: np.zeros(0))
+    speed_sigma_kn: FloatArray = field(default_factory=lambda: np.zeros(0))
+    epoch: datetime | None = None
 
     def __len__(self) -> int:
         return int(self.track_id.shape[0])
+
+    @property
+    def time_utc(self) -> datetime:
+        if self.epoch is None:
+            raise ValueError("TrackOutput without an epoch")
+        return self.epoch + timedelta(seconds=self.time)
 
 
 class Tracker:
     """Multi-sensor multi-target tracker over a fixed set of radars plus AIS (see module docstring)."""
 
     def __init__(
-        self, radars: Sequence[RadarModel], epoch: datetime, config: TrackerConfig | None = None
+        self,
+        radars: Sequence[RadarModel],
+        epoch: datetime,
+        config: TrackerConfig | None = None,
+        first_track_id: int = 1,
     ) -> None:
+        """``first_track_id``: where track ids start (a service resuming after a restart without replaying
+        its whole log starts above the ids it has stored, ``TrackHistory.max_track_id() + 1``)."""
         self.radars = tuple(radars)
         self.epoch = epoch
         self.config = config or TrackerConfig()
         n_models = len(self.config.models.models)
-        self.tracks = TrackTable(n_models=n_models, n_sensors=len(self.radars))
+        self.tracks = TrackTable(n_models=n_models, n_sensors=len(self.radars), next_uid=first_track_id)
         self._sensor_index = {r.sensor_id: r.index for r in self.radars}
         self._period = min(r.scan_period_s for r in self.radars) if self.radars else 2.5
         self._window = self._period / self.config.sectors_per_scan
         self._rev_done = [0 for _ in self.radars]  # revolutions already scored per radar
         self._init_mu = np.asarray(self.config.models.initial_probabilities, dtype=float)
+        self.names: dict[int, str] = {}  # MMSI → vessel name, from AIS static reports
 
     # ---- public API -------------------------------------------------------------------------
     def seconds(self, t: datetime) -> float:
         return (t - self.epoch).total_seconds()
 
+    @property
+    def scan_period_s(self) -> float:
+        return self._period
+
     def step(self, scan_time: datetime, plots: Sequence[Plot], ais: Sequence[AisReport] = ()) -> TrackOutput:
-        """Process plots and AIS reports observed before ``scan_time``; return confirmed tracks then."""
+        """Process plots and AIS reports observed before ``scan_time``; return confirmed tracks then.
+
+        Plots of sensors the tracker does not know, and plots without a polar position (system tracks,
+        TLL), are ignored: the caller keeps them. Order of the inputs does not matter.
+        """
+        return self.step_at(self.seconds(scan_time), plots, ais)
+
+    def step_at(self, scan_s: float, plots: Sequence[Plot], ais: Sequence[AisReport] = ()) -> TrackOutput:
+        """:meth:`step` with the scan time in seconds since the epoch."""
         sensor = np.array([self._sensor_index.get(p.sensor_id, -1) for p in plots], dtype=np.int64)
-        known = sensor >= 0
         t = np.array([self.seconds(p.time) for p in plots], dtype=float)
         rng = np.array([p.range_m for p in plots], dtype=float)
         brg = np.array([p.bearing_deg for p in plots], dtype=float)
+        known = (sensor >= 0) & np.isfinite(rng) & np.isfinite(brg)
         return self.step_arrays(
-            self.seconds(scan_time),
+            scan_s,
             t[known],
             sensor[known],
             rng[known],
             brg[known],
             ais_arrays(ais, self.epoch),
+            [(mmsi, name) for _t, mmsi, name in sorted(identities(ais, self.epoch))],
         )
 
     def step_arrays(
@@ -106,15 +166,19 @@ class Tracker:
         range_m: FloatArray,
         bearing_deg: FloatArray,
         ais: AisBatch | None = None,
+        names: Sequence[tuple[int, str]] = (),
     ) -> TrackOutput:
-        """Array form of :meth:`step` (times in seconds since the epoch)."""
+        """Array form of :meth:`step` (times in seconds since the epoch).
+
+        ``names`` are (MMSI, vessel name) pairs of the AIS static reports of the step, in event-time order.
+        """
         xy = np.zeros((plot_time.shape[0], 2))
         cov = np.zeros((plot_time.shape[0], 2, 2))
         for radar in self.radars:
             sel = plot_sensor == radar.index
             if sel.any():
                 xy[sel], cov[sel] = radar.to_cartesian(range_m[sel], bearing_deg[sel])
-        return self.step_cartesian(scan_time, plot_time, plot_sensor, xy, cov, ais)
+        return self.step_cartesian(scan_time, plot_time, plot_sensor, xy, cov, ais, names)
 
     def step_cartesian(
         self,
@@ -124,8 +188,11 @@ class Tracker:
         xy: FloatArray,
         cov: FloatArray,
         ais: AisBatch | None = None,
+        names: Sequence[tuple[int, str]] = (),
     ) -> TrackOutput:
         """Process converted plots (UTM 31N) and AIS arrays observed before ``scan_time``."""
+        for mmsi, name in names:
+            self.names[int(mmsi)] = name
         n_radar = len(self.radars)
         keys_t = [np.floor(plot_time / self._window).astype(np.int64)]
         keys_s = [plot_sensor]
@@ -135,7 +202,12 @@ class Tracker:
         win = np.concatenate(keys_t)
         src = np.concatenate(keys_s)
         times = np.concatenate([plot_time] + ([ais.time] if ais is not None and len(ais) else []))
-        order = np.lexsort((times, src, win))
+        # ties in time broken by the measurement itself, so the order of arrival never matters
+        tie = np.concatenate(
+            [xy[:, 0] + 1e-3 * xy[:, 1]]
+            + ([ais.mmsi.astype(float) + ais.xy[:, 0] * 1e-12] if ais is not None and len(ais) else [])
+        )
+        order = np.lexsort((tie, times, src, win))
         win_o, src_o = win[order], src[order]
         if win_o.size == 0:
             self._score_revolutions(scan_time)
@@ -165,7 +237,16 @@ class Tracker:
         grid = np.degrees(np.arctan2(xc[:, 2], xc[:, 3])) % 360.0
         cog = grid_to_true_deg(lon, lat, grid)
         mmsi = tab.mmsi[rows]
-        stale = (time - tab.last_ais[rows]) > self.config.ais.stale_s
+        ais = self.config.ais
+        limit = np.where(speed >= ais.slow_kn * KNOT_MPS, ais.stale_moving_s, ais.stale_slow_s)
+        stale = (time - tab.last_ais[rows]) > limit
+        pos_cov = tab.pc[rows, :2, :2]
+        a, b, c = pos_cov[:, 0, 0], pos_cov[:, 0, 1], pos_cov[:, 1, 1]
+        major = 0.5 * (a + c) + np.sqrt(0.25 * (a - c) ** 2 + b * b)
+        u = np.where(speed[:, None] > 1e-6, xc[:, 2:] / np.maximum(speed, 1e-6)[:, None], 0.0)
+        vel_cov = tab.pc[rows, 2:, 2:]
+        speed_var = np.einsum("ki,kij,kj->k", u, vel_cov, u)
+        speed_var = np.where(speed > 1e-6, speed_var, 0.5 * (vel_cov[:, 0, 0] + vel_cov[:, 1, 1]))
         return TrackOutput(
             time=time,
             track_id=tab.uid[rows],
@@ -176,6 +257,16 @@ class Tracker:
             cog_deg=cog,
             mmsi=mmsi,
             dark=(mmsi == 0) | stale,
+            name=tuple(self.names.get(int(m), "") if m > 0 else "" for m in mmsi),
+            mode_names=self.config.models.names,
+            mode_probability=tab.mu[rows].copy(),
+            age_s=time - tab.created[rows],
+            plot_updates=tab.plot_updates[rows].copy(),
+            ais_updates=tab.ais_updates[rows].copy(),
+            since_update_s=time - tab.last_update[rows],
+            position_sigma_m=np.sqrt(np.maximum(major, 0.0)),
+            speed_sigma_kn=np.sqrt(np.maximum(speed_var, 0.0)) / KNOT_MPS,
+            epoch=self.epoch,
         )
 
     def time_of(self, seconds: float) -> datetime:
@@ -187,6 +278,8 @@ class Tracker:
         cfg = self.config.management
         for radar in self.radars:
             period = radar.scan_period_s
+            if len(self.tracks) == 0:  # nothing to score: skip the idle revolutions at once
+                self._rev_done[radar.index] = max(self._rev_done[radar.index], int(np.floor(now / period)))
             while (self._rev_done[radar.index] + 1) * period <= now + 1e-9:
                 k = self._rev_done[radar.index]
                 start, end = k * period, (k + 1) * period
@@ -240,20 +333,91 @@ class Tracker:
                     + logdet
                     + 2.0 * LOG_2PI
                     + 2.0 * np.log(clutter)
-                    - 2.0 * np.log(cfg.detection_probability)
+                    - 2.0 * np.log(cfg.management.detection_probability)
                 )
-                cost = np.where(gated, np.minimum(cost, -1e-6), np.inf)
-                ta, ma = gnn(ti, mj, cost, len(tab), n_meas)
-                if ta.size:
-                    key = ti * n_meas + mj
-                    key_order = np.argsort(key)
-                    sel = key_order[np.searchsorted(key, ta * n_meas + ma, sorter=key_order)]
-                    self._apply(pred, sel, ta, xy[ma], cov[ma], t[ma])
-                    tab.last_hit[ta, sensor] = t[ma]
-                    assigned_meas[ma] = True
+                if cfg.association == "jpda":
+                    g = np.flatnonzero(gated)
+                    assigned_meas = self._jpda(sensor, pred, g, ti[g], mj[g], -0.5 * cost[g], t, xy, cov)
+                else:
+                    cost_raw = cost
+                    cost = np.where(gated, np.minimum(cost, -1e-6), np.inf)
+                    ta, ma = gnn(ti, mj, cost, len(tab), n_meas)
+                    if ta.size:
+                        key = ti * n_meas + mj
+                        key_order = np.argsort(key)
+                        sel = key_order[np.searchsorted(key, ta * n_meas + ma, sorter=key_order)]
+                        self._apply(pred, sel, ta, xy[ma], cov[ma], t[ma])
+                        tab.last_hit[ta, sensor] = t[ma]
+                        tab.score[ta] -= 0.5 * cost_raw[sel]
+                        tab.plot_updates[ta] += 1
+                        assigned_meas[ma] = True
         new = ~assigned_meas & ~near_confirmed
         if new.any():
             self._initiate(t[new], xy[new], cov[new], sensor)
+
+    def _jpda(
+        self,
+        sensor: int,
+        pred: ImmPrediction,
+        g: IntArray,
+        ti: IntArray,
+        mj: IntArray,
+        log_l: FloatArray,
+        t: FloatArray,
+        xy: FloatArray,
+        cov: FloatArray,
+    ) -> npt.NDArray[np.bool_]:
+        """IMM-JPDA update of the gated tracks; returns the plots mostly used (Σ β ≥ 0.5).
+
+        Each track's posterior is the moment-matched mixture over its association hypotheses (each gated
+        plot, updated at that plot's time, and "no plot", predicted to the time of its likeliest plot),
+        weighted by β and by the mode probabilities each hypothesis gives.
+        """
+        tab = self.tracks
+        n_meas = t.shape[0]
+        used = np.zeros(n_meas, dtype=bool)
+        if ti.size == 0:
+            return used
+        miss = 1.0 - self.config.management.detection_probability * 0.999
+        beta_all, beta0_all = marginals(ti, mj, log_l, len(tab), n_meas, miss)
+        rows, inv = np.unique(ti, return_inverse=True)
+        beta0 = beta0_all[rows]
+        sub = ImmPrediction(pred.x[g], pred.p[g], pred.c[g], pred.x_comb[g], pred.p_comb[g])
+        xh, ph, muh = update(sub, xy[mj], cov[mj])  # per hypothesis (pair), per mode
+        # "no plot": predicted to the time of the track's likeliest plot
+        best = np.full(rows.size, -1.0)
+        t_ref = np.zeros(rows.size)
+        for k in range(ti.size):  # small: gated pairs of one batch
+            if beta_all[k] > best[inv[k]]:
+                best[inv[k]] = beta_all[k]
+                t_ref[inv[k]] = t[mj[k]]
+        p0 = self._pair_prediction(rows, t_ref)
+        m = tab.mu.shape[1]
+        w = beta_all[:, None] * muh  # (pairs, M)
+        w0 = beta0[:, None] * p0.c  # (rows, M)
+        mu = w0.copy()
+        np.add.at(mu, inv, w)
+        mu = np.maximum(mu, 1e-12)
+        x = w0[..., None] * p0.x
+        np.add.at(x, inv, w[..., None] * xh)
+        x /= mu[..., None]
+        d0 = p0.x - x
+        pm = w0[..., None, None] * (p0.p + d0[..., :, None] * d0[..., None, :])
+        dh = xh - x[inv]
+        np.add.at(pm, inv, w[..., None, None] * (ph + dh[..., :, None] * dh[..., None, :]))
+        pm /= mu[..., None, None]
+        mu /= mu.sum(axis=1, keepdims=True)
+        tab.set_state(rows, x.reshape(-1, m, 4), pm, mu, t_ref)
+        hit = beta0 < 0.5
+        tab.last_hit[rows[hit], sensor] = t_ref[hit]
+        tab.plot_updates[rows[hit]] += 1
+        lik = np.zeros(rows.size)
+        np.add.at(lik, inv, np.exp(np.minimum(log_l, 700.0)))
+        tab.score[rows[hit]] += np.log(np.maximum(lik[hit], 1e-300))
+        load = np.zeros(n_meas)
+        np.add.at(load, mj, beta_all)
+        used[load >= 0.5] = True
+        return used
 
     def _initiate(self, t: FloatArray, xy: FloatArray, cov: FloatArray, sensor: int) -> None:
         k = t.shape[0]
@@ -322,6 +486,7 @@ class Tracker:
                     z = np.column_stack([batch.xy[upd[sel]], np.nan_to_num(batch.vel[upd[sel]])])[:, :d]
                     self._apply(pred, sel, rows[sel], z, r_full[upd[sel]][:, :d, :d], batch.time[upd[sel]])
             tab.last_ais[rows] = batch.time[upd]
+            tab.ais_updates[rows] += 1
         new = np.flatnonzero(row_of < 0)
         if new.size:
             _, first = np.unique(batch.mmsi[new], return_index=True)

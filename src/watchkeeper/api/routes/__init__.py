@@ -28,6 +28,12 @@ ROUTE_MODULES: tuple[str, ...] = (
     "weather",
     "sar",
     "intel",
+    "alerts",
+    "incidents",
+    "sharing",
+    "reports",
+    "partner",
+    "audit",  # sharing: releasability, observer reports, French liaison, audit
     "assets",
     # capabilities to come: each adds its module here (alerts, incidents, assets, weather, sar, intel,
     # sharing, stats)

@@ -71,6 +71,8 @@ from watchkeeper.intel.schemas import (
     SourcePublic,
 )
 from watchkeeper.intel.service import IntelService
+from watchkeeper.sharing.audit import audit_to_dict
+from watchkeeper.sharing.releasability import marking_rank
 from watchkeeper.store.models import AuditEvent
 
 router = APIRouter(prefix="/intel", tags=["intel"])
@@ -462,6 +464,9 @@ def audit_trail(
         stmt = stmt.where(AuditEvent.actor == actor)
     with Session(runtime.engine) as s:
         rows = list(s.scalars(stmt.order_by(AuditEvent.id.desc()).limit(limit)))
+    # an audit row is seen at the marking of what it is about (sharing.audit): no UK-ONLY metadata for
+    # an auditor cleared below it
+    rows = [r for r in rows if marking_rank(audit_to_dict(r)["marking"]) <= marking_rank(user.clearance)]
     runtime.audit.write(
         user.username,
         "audit.read",

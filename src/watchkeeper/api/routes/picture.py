@@ -4,8 +4,9 @@ The WebSocket takes its token as ``?token=<jwt>`` (browsers cannot set headers o
 missing or bad token is refused at the handshake with HTTP 401 (when the server supports the ASGI
 denial-response extension, as uvicorn does) or, failing that, accepted and closed at once with 4401.
 A token that expires during the session closes it with 4401. On connect the client gets a
-``snapshot``; then every ``picture.update`` bus message, as published. A client too slow to keep up is
-closed with 1013 and reconnects to a fresh snapshot.
+``snapshot``; then every ``picture.update`` bus message, filtered by the user's clearance (``LiveHub``).
+A client too slow to keep up is closed with 1013 and reconnects to a fresh snapshot. Vessels are seen at
+their effective marking (``UK-ONLY`` unless released, ``sharing``).
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from fastapi import APIRouter, Query, WebSocket
 from fastapi.responses import JSONResponse
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from watchkeeper.api.deps import Principal, RuntimeDep, authenticate_token, get_runtime
+from watchkeeper.api.deps import CurrentUser, Principal, RuntimeDep, authenticate_token, get_runtime
 from watchkeeper.api.errors import ApiError, error_body
 from watchkeeper.api.live import LiveClient
 from watchkeeper.api.runtime import Runtime
+from watchkeeper.core.marking import may_see
 from watchkeeper.picture.live import vessel_to_dict
 
 router = APIRouter(tags=["picture"])
@@ -36,20 +38,23 @@ def _iso(t: datetime | None) -> str | None:
     return None if t is None else t.isoformat().replace("+00:00", "Z")
 
 
-def picture_body(runtime: Runtime, kind: str | None = None) -> dict[str, Any]:
+def picture_body(runtime: Runtime, clearance: str, kind: str | None = None) -> dict[str, Any]:
+    """The picture as a user cleared to ``clearance`` may see it (each vessel at its effective marking)."""
     vessels = list(runtime.picture.vessels.values())
     body: dict[str, Any] = {} if kind is None else {"kind": kind}
     body["clock"] = _iso(max((v.last_seen for v in vessels), default=None))
     body["simulated"] = any(v.simulated for v in vessels)
-    body["vessels"] = [vessel_to_dict(v) for v in vessels]
+    marking_of = runtime.sharing.vessel_marking
+    shown = [(v, marking_of(v.mmsi)) for v in vessels]
+    body["vessels"] = [vessel_to_dict(v, m) for v, m in shown if may_see(clearance, m)]
     return body
 
 
-@router.get("/picture", summary="Latest state of every vessel in the picture")
-async def get_picture(runtime: RuntimeDep) -> dict[str, Any]:
+@router.get("/picture", summary="Latest state of every vessel in the picture the user may see")
+async def get_picture(runtime: RuntimeDep, user: CurrentUser) -> dict[str, Any]:
     # async: runs on the event loop, where the ingestor folds reports in, so the dict is never read
     # while it is being changed.
-    return picture_body(runtime)
+    return picture_body(runtime, user.clearance)
 
 
 def _aware(name: str, t: datetime | None) -> datetime | None:
@@ -61,10 +66,14 @@ def _aware(name: str, t: datetime | None) -> datetime | None:
 @router.get("/vessels/{mmsi}/track", summary="Position history of one vessel, in event-time order")
 def get_track(
     runtime: RuntimeDep,
+    user: CurrentUser,
     mmsi: int,
     start: Annotated[datetime | None, Query(alias="from", description="ISO 8601 with zone")] = None,
     end: Annotated[datetime | None, Query(alias="to", description="ISO 8601 with zone")] = None,
 ) -> dict[str, Any]:
+    marking = runtime.sharing.vessel_marking(mmsi)
+    if not may_see(user.clearance, marking):
+        raise ApiError(404, f"no vessel {mmsi}")  # not disclosed: same answer as an unknown vessel
     start, end = _aware("from", start), _aware("to", end)
     if start is not None and end is not None and start > end:
         raise ApiError(422, "from is after to")
@@ -73,6 +82,7 @@ def get_track(
         raise ApiError(404, f"no vessel {mmsi}")
     return {
         "mmsi": mmsi,
+        "marking": marking,
         "points": [
             {
                 "time": _iso(p.time),
@@ -114,9 +124,9 @@ async def live(websocket: WebSocket) -> None:
     await websocket.accept()
     # Join the fan-out before taking the snapshot: an update between the two is sent twice (harmless,
     # updates are idempotent states), never lost.
-    client = runtime.live.connect(principal.username)
+    client = runtime.live.connect(principal.username, principal.clearance)
     try:
-        await websocket.send_text(json.dumps(picture_body(runtime, "snapshot")))
+        await websocket.send_text(json.dumps(picture_body(runtime, principal.clearance, "snapshot")))
         reason = await _pump(websocket, runtime, client, principal.expires_at)
         if reason is not None and websocket.application_state == WebSocketState.CONNECTED:
             code, text = reason

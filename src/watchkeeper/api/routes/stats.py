@@ -12,9 +12,9 @@ The Home Office series are PUBLIC (Open Government Licence); outcome rows carry 
 markings and are summed only over those the reader may see (``stats.outcomes``). The answer's
 ``marking`` is the most restrictive of what went into it.
 
-Incident outcomes come from ``runtime.incident_outcomes`` when the integration sets it: a callable
+Incident outcomes come from ``runtime.incident_outcomes`` (the incident store's provider): a callable
 ``(start: date | None, end: date | None) -> Iterable[DailyOutcome | Mapping]`` (see
-``watchkeeper.stats.outcomes``). Without it the figures carry no ``cell_*`` columns.
+``watchkeeper.stats.outcomes``). With no incident recorded, the figures carry no ``cell_*`` columns.
 """
 
 from __future__ import annotations
@@ -69,13 +69,15 @@ def _outcomes(
     """(daily outcome frame or None, markings of the rows used)."""
     from watchkeeper.stats.outcomes import as_outcome, outcome_frame
 
-    provider = getattr(runtime, "incident_outcomes", None)
+    provider = runtime.incident_outcomes
     if provider is None:
         return None, set()
     try:
         rows = [as_outcome(r) for r in provider(start, end)]
     except ConfigError as exc:
         raise ApiError(502, f"incident outcomes refused: {exc}") from None
+    if not rows:  # the cell's incident log is empty: no cell_* columns rather than a row of zeros
+        return None, set()
     used = {r.marking for r in rows if may_see(user.clearance, r.marking)}
     return outcome_frame(rows, user.clearance), used
 

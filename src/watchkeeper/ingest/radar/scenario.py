@@ -1,6 +1,16 @@
 """Scenario files (../shared/scenarios/README.md): radar sites (sensors.json) and plots (plots.csv).
 
 A tracker under test reads only ``sensors.json``, ``plots.csv`` and ``ais.nmea`` — never the truth files.
+
+Polar frame of the plots (``polar_frame`` per radar, or once at the top of ``sensors.json``):
+
+- ``"geodetic"``: slant range (m) and true bearing (degrees from true north), what a real radar reports
+  and what ``watchkeeper sim`` writes (it says so in its ``sensors.json``);
+- ``"grid"``: range and bearing in the UTM 31N plane about the site. The shared scenarios carry no key and
+  are in this frame, although their README says "true bearing": measured against their truth, bearings
+  match the grid bearing to 0.004° (mean) and differ from the geodesic azimuth by the grid convergence
+  (+1.28° Langdon Bay, +1.10° Gris-Nez); ranges match the planar distance (−0.5 m mean) and not the slant
+  range (docs/design.md, "Tracker"). A file without the key is therefore read as ``"grid"``.
 """
 
 from __future__ import annotations
@@ -31,6 +41,10 @@ class RadarSite:
     bearing_sigma_deg: float
     max_range_m: float
     clutter_mean_per_scan: float | None = None
+    polar_frame: str = "grid"  # "grid" (UTM-plane range/bearing) or "geodetic" (slant range, true bearing)
+
+
+POLAR_FRAMES = ("grid", "geodetic")
 
 
 @dataclass(slots=True, frozen=True)
@@ -52,6 +66,7 @@ def parse_utc(text: str) -> datetime:
 def load_sensors(scenario_dir: Path | str) -> ScenarioSensors:
     path = Path(scenario_dir) / "sensors.json"
     doc = json.loads(path.read_text())
+    default_frame = str(doc.get("polar_frame", "grid"))
     radars = tuple(
         RadarSite(
             sensor_id=r["sensor_id"],
@@ -65,9 +80,13 @@ def load_sensors(scenario_dir: Path | str) -> ScenarioSensors:
             clutter_mean_per_scan=(
                 float(r["clutter_mean_per_scan"]) if r.get("clutter_mean_per_scan") is not None else None
             ),
+            polar_frame=str(r.get("polar_frame", default_frame)),
         )
         for r in doc["radars"]
     )
+    for site in radars:
+        if site.polar_frame not in POLAR_FRAMES:
+            raise ValueError(f"{path}: polar_frame {site.polar_frame!r} is not one of {POLAR_FRAMES}")
     return ScenarioSensors(
         simulated=bool(doc.get("simulated", False)),
         start_utc=parse_utc(doc["start_utc"]),

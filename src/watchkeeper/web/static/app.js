@@ -9,6 +9,7 @@ import { createMap, loadGeography } from "./js/map.js";
 import { VesselList } from "./js/list.js";
 import { DetailPanel } from "./js/detail.js";
 import { parseTime, utcTime, utcDate } from "./js/vessels.js";
+import { tr, translatePage } from "./js/i18n.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,6 +32,7 @@ const live = new LiveBus();
 const notify = createNotifier($("toasts"));
 const lang = pageLang();
 const FLASH_KEY = "watchkeeper.flash";
+translatePage();
 
 // ------------------------------------------------------------------ login
 function showLogin(message) {
@@ -54,7 +56,7 @@ $("login-form").addEventListener("submit", async (ev) => {
     await login($("login-username").value.trim(), $("login-password").value);
     await start();
   } catch (err) {
-    showLogin(err instanceof Unauthorised ? err.message : `Sign-in failed: ${err.message}`);
+    showLogin(err instanceof Unauthorised ? tr(err.message) : `${tr("Sign-in failed")}: ${err.message}`);
   } finally {
     btn.disabled = false;
   }
@@ -73,7 +75,7 @@ function endSession(message) {
   showLogin(message);
 }
 
-$("logout").addEventListener("click", () => endSession("Signed out."));
+$("logout").addEventListener("click", () => endSession(tr("Signed out.")));
 
 $("lang").textContent = lang === "fr" ? "EN" : "FR";
 $("lang").addEventListener("click", () => {
@@ -84,7 +86,7 @@ $("lang").addEventListener("click", () => {
 });
 
 function onUnauthorised() {
-  endSession("Your session has ended. Sign in again.");
+  endSession(tr("Your session has ended. Sign in again."));
 }
 
 // ------------------------------------------------------------------ picture state
@@ -162,7 +164,9 @@ function queueRender() {
     const shown = list.render(state.vessels, state.clockMs);
     const total = state.vessels.size;
     $("vessel-count").textContent =
-      shown === total ? `${total} vessel${total === 1 ? "" : "s"}` : `${shown} of ${total} vessels`;
+      shown === total
+        ? `${total} ${tr(total === 1 ? "vessel" : "vessels")}`
+        : `${shown} ${tr("of")} ${total} ${tr("vessels")}`;
     view.vesselLayer.changed();
     view.map.renderSync(); // draw now, in this frame, so the measure below covers it
     measureUpdate();
@@ -171,7 +175,7 @@ function queueRender() {
 
 function setConnection(s) {
   const el = $("conn");
-  el.textContent = { live: "live", connecting: "connecting…", reconnecting: "reconnecting…" }[s] || s;
+  el.textContent = tr({ live: "live", connecting: "connecting…", reconnecting: "reconnecting…" }[s] || s);
   el.className = `conn conn-${s === "live" ? "up" : "down"}`;
 }
 

@@ -5,8 +5,8 @@ target reports), CAT062 (SDPS system tracks), CAT065 (SDPS service status). One 
 holds its UAP and item layouts, citing the EUROCONTROL specification part and edition.
 
 Why not a library: Croatia Control's ``asterix_decoder`` is GPL-3 (not for an Apache-2.0 runtime);
-``asterix4py`` (MIT) has had no release since 2020 and ships item XML copied from the GPL project.
-See docs/notes/radar.md.
+``asterix4py`` says it builds on the discontinued pyasterix and on that GPL work. See docs/design.md,
+"Radar ingest".
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from alembic import op
 from watchkeeper.store.models import UtcDateTime
 
 revision = "0007"
-down_revision = "0002_stats_weather"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

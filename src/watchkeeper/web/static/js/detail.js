@@ -15,6 +15,7 @@ import {
   utcDate,
   ageText,
 } from "./vessels.js";
+import { LANG, tr as say } from "./i18n.js";
 
 // How much history the trail shows, before the picture's event time.
 export const TRAIL_MS = 60 * 60 * 1000;
@@ -33,7 +34,7 @@ export class DetailPanel {
 
   field(term, value, testid) {
     const dt = document.createElement("dt");
-    dt.textContent = term;
+    dt.textContent = say(term);
     const dd = document.createElement("dd");
     dd.textContent = value === null || value === undefined || value === "" ? "—" : String(value);
     if (testid) dd.setAttribute("data-testid", testid);
@@ -52,7 +53,7 @@ export class DetailPanel {
     this.field("Name", v.name);
     this.field("Call sign", v.callsign);
     this.field("IMO", v.imo);
-    this.field("Type", `${shipTypeText(v.ship_type)} · ${CATEGORY[cat].label}`);
+    this.field("Type", `${shipTypeText(v.ship_type)} · ${say(CATEGORY[cat].label)}`);
     this.field("Destination", v.destination);
     this.field("Position", formatLatLon(v.lat, v.lon), "detail-position");
     this.field("Lat / lon", `${fmt(v.lat, 5)}, ${fmt(v.lon, 5)}`);
@@ -61,17 +62,20 @@ export class DetailPanel {
     this.field(
       "Heading",
       v.heading_deg === null || v.heading_deg === undefined || v.heading_deg >= 360
-        ? "not available"
+        ? say("not available")
         : `${fmt(v.heading_deg, 0)}°`,
     );
     this.field("Nav status", navStatusText(v.nav_status));
     this.field(
       "Last seen",
-      seen === null ? v.last_seen : `${utcDate(seen)} ${utcTime(seen)} UTC (${ageText(seen, clockMs)} ago)`,
+      seen === null
+        ? v.last_seen
+        : `${utcDate(seen)} ${utcTime(seen)} UTC (${LANG === "fr" ? "il y a " : ""}${ageText(seen, clockMs)}${LANG === "fr" ? "" : " ago"})`,
       "detail-last-seen",
     );
     this.field("Source", v.source, "detail-source");
-    this.field("Simulated", v.simulated ? "yes — simulated data" : "no", "detail-simulated");
+    this.field("Marking", v.marking, "detail-marking");
+    this.field("Simulated", v.simulated ? say("yes — simulated data") : say("no"), "detail-simulated");
     this.renderTrailInfo();
   }
 
@@ -101,7 +105,7 @@ export class DetailPanel {
       const lastHistoric = pts.length ? pts[pts.length - 1][2] : -Infinity;
       this.trail = pts.concat(this.trail.filter((p) => p[2] > lastHistoric));
     } catch (err) {
-      if (seq === this.requestSeq) this.trailInfo.textContent = "History unavailable.";
+      if (seq === this.requestSeq) this.trailInfo.textContent = say("History unavailable.");
       console.error("track request failed", err);
       return;
     }
@@ -134,12 +138,12 @@ export class DetailPanel {
   renderTrailInfo() {
     const n = this.trail.length;
     if (!n) {
-      this.trailInfo.textContent = "History trail: no positions in the last hour.";
+      this.trailInfo.textContent = say("History trail: no positions in the last hour.");
       return;
     }
     const first = this.trail[0][2];
     const last = this.trail[n - 1][2];
-    this.trailInfo.textContent = `History trail: ${n} position${n === 1 ? "" : "s"}, ${utcTime(first)}–${utcTime(
+    this.trailInfo.textContent = `${say("History trail")}: ${n} ${say(n === 1 ? "position" : "positions")}, ${utcTime(first)}–${utcTime(
       last,
     )} UTC`;
   }

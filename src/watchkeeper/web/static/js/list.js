@@ -2,6 +2,7 @@
 // MMSI and updated in place so a busy strait does not rebuild the DOM on every update.
 
 import { CATEGORY, category, label, fmt, parseTime, ageText, STALE_MS } from "./vessels.js";
+import { tr as say } from "./i18n.js";
 
 const SORTERS = {
   name: (a, b) => label(a).localeCompare(label(b)),
@@ -90,8 +91,8 @@ export class VesselList {
     const cat = category(v);
     const sw = tr.cells[0].firstChild;
     sw.className = `swatch sw-${cat}`;
-    tr.cells[0].lastChild.textContent = CATEGORY[cat].label.split(" ")[0];
-    tr.cells[0].title = CATEGORY[cat].label;
+    tr.cells[0].lastChild.textContent = say(CATEGORY[cat].label).split(" ")[0];
+    tr.cells[0].title = say(CATEGORY[cat].label);
     tr.cells[1].firstChild.textContent = label(v);
     tr.cells[1].lastChild.textContent = v.name ? String(v.mmsi) : v.source || "";
     tr.cells[2].textContent = fmt(v.sog_kn, 1);

@@ -1,0 +1,398 @@
+"""The incident book: every small-craft contact becomes an incident. Pure, event time, one step per scan.
+
+``IncidentBook.step(ctx, alert_events)`` runs after the alert engine on the same scan and returns the
+incident events of that scan. What it does by itself (actor ``system``):
+
+* **opens** an incident for a small-craft track held ``open_after_s`` (or at once when an alert names
+  the track): state ``detected``, persons estimated at ``persons_per_boat`` (Home Office SB_01, 2024:
+  36,816 people on 695 boats, 53 a boat), the track's marking;
+* **links** every alert on its tracks (the incident's marking becomes the most restrictive of its
+  sources), and a new track that picks up a lost one (``ScanContext.links``) to the same incident;
+* **lost_contact** when the ``lost_contact`` alert is raised; back to the state before when re-acquired;
+* **landed_uk** / **returned_fr** (inferred) when the track ends within ``landing_shore_m`` of the UK /
+  French shore — and, for the French shore, only after the boat had left it (a departure alert);
+* keeps the last position and the highest alert severity.
+
+What people do (task an asset, record an interception, a rescue, persons at landing, notes, close) comes
+through ``transition`` / ``add_note`` / ``set_persons``, validated by ``lifecycle``; the store records
+who did it (audited at the API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from watchkeeper.alerts.config import AlertSettings, declare
+from watchkeeper.alerts.context import ScanContext, TrackView
+from watchkeeper.alerts.types import AlertEvent, EventKind, RuleName, Severity, iso_utc
+from watchkeeper.core.marking import DEFAULT_MARKING, Marking, combine
+from watchkeeper.incidents.lifecycle import (
+    ALLOWED,
+    IncidentState,
+    Outcome,
+    TransitionError,
+    check_persons,
+    check_transition,
+    outcome_on_close,
+)
+
+SYSTEM = "system"
+
+OPEN_AFTER = declare(
+    "incidents.open_after_s", 60.0, "s", 0.0, 3600.0,
+    "A small-craft track held this long opens an incident (an alert on it opens one at once).",
+)  # fmt: skip
+PERSONS_PER_BOAT = declare(
+    "incidents.persons_per_boat", 53, "persons", 1, 200,
+    "First estimate of the persons on board: Home Office SB_01, 2024, 36,816 people on 695 boats.",
+)  # fmt: skip
+LANDING_SHORE = declare(
+    "incidents.landing_shore_m", 1500.0, "m", 0.0, 10000.0,
+    "A track that ends this close to the UK shore is inferred landed (to the French shore: returned).",
+)  # fmt: skip
+
+
+class TimelineKind(StrEnum):
+    OPENED = "opened"
+    STATE = "state"
+    ALERT = "alert"
+    TRACK = "track"
+    NOTE = "note"
+    PERSONS = "persons"
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    time: datetime
+    kind: TimelineKind
+    actor: str
+    text: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "time_utc": iso_utc(self.time),
+            "kind": self.kind.value,
+            "actor": self.actor,
+            "text": self.text,
+            "detail": self.detail,
+        }
+
+
+@dataclass(slots=True)
+class Incident:
+    incident_id: str
+    opened_time: datetime
+    updated_time: datetime
+    state: IncidentState
+    track_ids: list[int]
+    persons_estimate: int | None
+    lat: float
+    lon: float
+    marking: Marking = DEFAULT_MARKING
+    alert_ids: list[str] = field(default_factory=list)
+    persons_landed: int | None = None
+    outcome: Outcome | None = None
+    severity: Severity = Severity.INFO
+    closed_time: datetime | None = None
+    state_before_lost: IncidentState | None = None
+    departed: bool = False  # a departure alert was raised on one of its tracks
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is not IncidentState.CLOSED
+
+    def to_dict(self, timeline: bool = False) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "incident_id": self.incident_id,
+            "opened_utc": iso_utc(self.opened_time),
+            "updated_utc": iso_utc(self.updated_time),
+            "state": self.state.value,
+            "track_ids": list(self.track_ids),
+            "alert_ids": list(self.alert_ids),
+            "persons_estimate": self.persons_estimate,
+            "persons_landed": self.persons_landed,
+            "outcome": None if self.outcome is None else self.outcome.value,
+            "severity": self.severity.label,
+            "lat": round(self.lat, 6),
+            "lon": round(self.lon, 6),
+            "marking": self.marking.value,
+            "closed_utc": None if self.closed_time is None else iso_utc(self.closed_time),
+        }
+        if timeline:
+            body["timeline"] = [e.to_dict() for e in self.timeline]
+        return body
+
+
+class IncidentEventKind(StrEnum):
+    OPENED = "opened"
+    UPDATED = "updated"  # linked an alert or a track, moved, estimate changed
+    STATE = "state"  # changed state
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentEvent:
+    kind: IncidentEventKind
+    time: datetime
+    incident: Incident
+    entry: TimelineEntry | None = None
+
+
+class IncidentBook:
+    """Incidents of one picture, in memory (the store mirrors them)."""
+
+    def __init__(self, settings: AlertSettings | None = None) -> None:
+        self.settings = settings or AlertSettings()
+        self.incidents: dict[str, Incident] = {}
+        self.by_track: dict[int, str] = {}
+        self._count_by_day: dict[str, int] = {}
+
+    # ---- automatic ---------------------------------------------------------------------------------
+    def step(self, ctx: ScanContext, alert_events: Iterable[AlertEvent] = ()) -> list[IncidentEvent]:
+        s = self.settings
+        open_after = s.number(OPEN_AFTER.key)
+        events: list[IncidentEvent] = []
+        now = ctx.time
+        for new_id, old_id in ctx.links.items():
+            inc = self._incident_of(old_id)
+            if inc is None or new_id in self.by_track:
+                continue
+            inc.track_ids.append(new_id)
+            self.by_track[new_id] = inc.incident_id
+            entry = self._log(
+                inc, now, TimelineKind.TRACK, SYSTEM, f"track {new_id} picked up lost track {old_id}"
+            )
+            events.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry))
+            if inc.state is IncidentState.LOST_CONTACT:
+                back = inc.state_before_lost or IncidentState.MONITORED
+                if back is IncidentState.DETECTED:
+                    back = IncidentState.MONITORED
+                events.append(self._set_state(inc, back, now, SYSTEM, f"contact regained by track {new_id}"))
+        alert_events = list(alert_events)
+        named = {e.alert.track_id for e in alert_events if e.kind is EventKind.RAISED and e.alert.track_id}
+        for v in ctx.tracks:
+            if v.track_id in self.by_track:
+                inc = self.incidents[self.by_track[v.track_id]]
+                if inc.is_open:
+                    inc.lat, inc.lon = v.lat, v.lon
+                continue
+            if not v.small_craft or (v.age_s() < open_after and v.track_id not in named):
+                continue
+            events.append(self._open(v, now))
+        for e in alert_events:
+            events.extend(self._on_alert(e, now))
+        for ended in ctx.ended:
+            inc = self._incident_of(ended.track_id)
+            if inc is None or not inc.is_open or ended.track_id != inc.track_ids[-1]:
+                continue
+            events.extend(self._on_track_end(inc, ended.last_view, now))
+        return events
+
+    def _open(self, v: TrackView, now: datetime) -> IncidentEvent:
+        day = now.strftime("%Y%m%d")
+        n = self._count_by_day.get(day, 0) + 1
+        self._count_by_day[day] = n
+        incident_id = f"INC-{day}-{n:04d}"
+        persons = int(self.settings.number(PERSONS_PER_BOAT.key))
+        inc = Incident(
+            incident_id=incident_id,
+            opened_time=now,
+            updated_time=now,
+            state=IncidentState.DETECTED,
+            track_ids=[v.track_id],
+            persons_estimate=persons,
+            lat=v.lat,
+            lon=v.lon,
+            marking=v.marking,
+        )
+        self.incidents[incident_id] = inc
+        self.by_track[v.track_id] = incident_id
+        entry = self._log(
+            inc,
+            now,
+            TimelineKind.OPENED,
+            SYSTEM,
+            f"small-craft contact, track {v.track_id}, at {v.lat:.4f}, {v.lon:.4f}; "
+            f"persons estimated at {persons} (average a boat, Home Office 2024)",
+            {"track_id": v.track_id, "fr_shore_m": round(v.fr_coast_m), "uk_shore_m": round(v.uk_coast_m)},
+        )
+        return IncidentEvent(IncidentEventKind.OPENED, now, inc, entry)
+
+    def _on_alert(self, e: AlertEvent, now: datetime) -> list[IncidentEvent]:
+        alert = e.alert
+        inc = next((self._incident_of(t) for t in alert.track_ids if self._incident_of(t) is not None), None)
+        if inc is None:
+            return []
+        out: list[IncidentEvent] = []
+        if e.kind in (EventKind.RAISED, EventKind.RERAISED, EventKind.ESCALATED):
+            if alert.alert_id not in inc.alert_ids:
+                inc.alert_ids.append(alert.alert_id)
+            inc.marking = combine([inc.marking, alert.marking])
+            inc.severity = max(inc.severity, alert.severity)
+            if alert.rule is RuleName.DEPARTURE:
+                inc.departed = True
+            entry = self._log(
+                inc,
+                now,
+                TimelineKind.ALERT,
+                SYSTEM,
+                f"{alert.rule.value} alert {e.kind.value} ({alert.severity.label}): {alert.explanation}",
+                {"alert_id": alert.alert_id, "rule": alert.rule.value, "event": e.kind.value},
+            )
+            out.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry))
+            lost = alert.rule is RuleName.LOST_CONTACT and e.kind is not EventKind.ESCALATED
+            if lost and inc.is_open and IncidentState.LOST_CONTACT in _allowed(inc):
+                inc.state_before_lost = inc.state
+                out.append(self._set_state(inc, IncidentState.LOST_CONTACT, now, SYSTEM, alert.explanation))
+        return out
+
+    def _on_track_end(self, inc: Incident, last: TrackView, now: datetime) -> list[IncidentEvent]:
+        near = self.settings.number(LANDING_SHORE.key)
+        if last.uk_coast_m <= near and IncidentState.LANDED_UK in _allowed(inc):
+            text = (
+                f"inferred from the track: track {last.track_id} ended {last.uk_coast_m:.0f} m off the UK "
+                "shore "
+                f"at {last.lat:.4f}, {last.lon:.4f}; record the persons at landing"
+            )
+            return [self._set_state(inc, IncidentState.LANDED_UK, now, SYSTEM, text)]
+        if inc.departed and last.fr_coast_m <= near and IncidentState.RETURNED_FR in _allowed(inc):
+            text = (
+                f"inferred from the track: track {last.track_id} ended {last.fr_coast_m:.0f} m off the "
+                "French "
+                f"shore at {last.lat:.4f}, {last.lon:.4f} after it had left it"
+            )
+            return [self._set_state(inc, IncidentState.RETURNED_FR, now, SYSTEM, text)]
+        return []
+
+    # ---- what people do ------------------------------------------------------------------------------
+    def transition(
+        self,
+        incident_id: str,
+        target: IncidentState,
+        actor: str,
+        time: datetime,
+        note: str | None = None,
+        persons_landed: int | None = None,
+        outcome: Outcome | None = None,
+    ) -> list[IncidentEvent]:
+        inc = self.get(incident_id)
+        events = transition_incident(inc, target, actor, time, note, persons_landed, outcome)
+        return events
+
+    def add_note(self, incident_id: str, actor: str, time: datetime, text: str) -> IncidentEvent:
+        return add_note(self.get(incident_id), actor, time, text)
+
+    def set_persons(self, incident_id: str, actor: str, time: datetime, estimate: int) -> IncidentEvent:
+        return set_persons_estimate(self.get(incident_id), actor, time, estimate)
+
+    def get(self, incident_id: str) -> Incident:
+        try:
+            return self.incidents[incident_id]
+        except KeyError:
+            raise TransitionError(f"no incident {incident_id}") from None
+
+    # ---- helpers -----------------------------------------------------------------------------------
+    def _incident_of(self, track_id: int | None) -> Incident | None:
+        if track_id is None:
+            return None
+        iid = self.by_track.get(track_id)
+        return None if iid is None else self.incidents[iid]
+
+    def _log(
+        self,
+        inc: Incident,
+        now: datetime,
+        kind: TimelineKind,
+        actor: str,
+        text: str,
+        detail: dict[str, Any] | None = None,
+    ) -> TimelineEntry:
+        return log(inc, now, kind, actor, text, detail)
+
+    def _set_state(
+        self, inc: Incident, target: IncidentState, now: datetime, actor: str, text: str
+    ) -> IncidentEvent:
+        return set_state(inc, target, now, actor, text)
+
+
+def _allowed(inc: Incident) -> frozenset[IncidentState]:
+    return ALLOWED[inc.state]
+
+
+def log(
+    inc: Incident,
+    now: datetime,
+    kind: TimelineKind,
+    actor: str,
+    text: str,
+    detail: dict[str, Any] | None = None,
+) -> TimelineEntry:
+    entry = TimelineEntry(now, kind, actor, text, dict(detail or {}))
+    inc.timeline.append(entry)
+    inc.updated_time = max(inc.updated_time, now)
+    return entry
+
+
+def set_state(inc: Incident, target: IncidentState, now: datetime, actor: str, text: str) -> IncidentEvent:
+    check_transition(inc.state, target)
+    before = inc.state
+    inc.state = target
+    entry = log(inc, now, TimelineKind.STATE, actor, f"{before.value} → {target.value}: {text}",
+                {"from": before.value, "to": target.value})  # fmt: skip
+    return IncidentEvent(IncidentEventKind.STATE, now, inc, entry)
+
+
+def transition_incident(
+    inc: Incident,
+    target: IncidentState,
+    actor: str,
+    time: datetime,
+    note: str | None = None,
+    persons_landed: int | None = None,
+    outcome: Outcome | None = None,
+) -> list[IncidentEvent]:
+    """A user's (or system's) transition, validated; returns the events (state, then persons if given)."""
+    check_transition(inc.state, target)
+    persons_landed = check_persons(persons_landed, "persons_landed")
+    if persons_landed is not None and target not in (
+        IncidentState.LANDED_UK, IncidentState.RESCUED, IncidentState.RETURNED_FR, IncidentState.CLOSED,
+    ):  # fmt: skip
+        raise TransitionError("persons_landed is recorded with landed_uk, rescued, returned_fr or closed")
+    if target is IncidentState.CLOSED:
+        inc.outcome = outcome_on_close(inc.state, outcome)
+        inc.closed_time = time
+    elif outcome is not None:
+        raise TransitionError("an outcome is given only when closing")
+    text = note.strip() if note else "by " + actor
+    event = set_state(inc, target, time, actor, text)
+    events = [event]
+    if persons_landed is not None:
+        inc.persons_landed = persons_landed
+        entry = log(inc, time, TimelineKind.PERSONS, actor, f"persons recorded: {persons_landed}",
+                    {"persons_landed": persons_landed})  # fmt: skip
+        events.append(IncidentEvent(IncidentEventKind.UPDATED, time, inc, entry))
+    return events
+
+
+def add_note(inc: Incident, actor: str, time: datetime, text: str) -> IncidentEvent:
+    text = text.strip()
+    if not text:
+        raise TransitionError("a note needs some text")
+    if len(text) > 4000:
+        raise TransitionError("a note is at most 4000 characters")
+    entry = log(inc, time, TimelineKind.NOTE, actor, text)
+    return IncidentEvent(IncidentEventKind.UPDATED, time, inc, entry)
+
+
+def set_persons_estimate(inc: Incident, actor: str, time: datetime, estimate: int) -> IncidentEvent:
+    value = check_persons(estimate, "persons_estimate")
+    before = inc.persons_estimate
+    inc.persons_estimate = value
+    entry = log(inc, time, TimelineKind.PERSONS, actor, f"persons estimate {before} → {value}",
+                {"persons_estimate": value, "before": before})  # fmt: skip
+    return IncidentEvent(IncidentEventKind.UPDATED, time, inc, entry)

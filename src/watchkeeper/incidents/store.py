@@ -1,0 +1,382 @@
+"""Incidents in the store: mirror the book's events, the board, detail with timeline, what users do.
+
+``save`` writes the book's (system) events. The store is the truth for what users did, so a system
+state change is applied only when the stored state still allows it (an incident a user has closed is
+not re-opened by a track that ends at a shore; the system's observation goes to the timeline as a note).
+User actions (``transition``, ``add_note``, ``set_persons``) load the incident, run the same pure
+lifecycle functions as the book, and append to the timeline; the API audits them.
+Reads filter by clearance (``core.marking``); an incident the user may not see does not exist for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from watchkeeper.alerts.types import Severity, iso_utc
+from watchkeeper.core.marking import Marking, combine, parse_marking, visible_markings
+from watchkeeper.incidents.book import (
+    SYSTEM,
+    Incident,
+    IncidentEvent,
+    IncidentEventKind,
+    TimelineEntry,
+    TimelineKind,
+    add_note,
+    set_persons_estimate,
+    transition_incident,
+)
+from watchkeeper.incidents.daily import DailyOutcome, daily_outcomes, stats_rows, uk_day
+from watchkeeper.incidents.lifecycle import (
+    ALLOWED,
+    OPEN_STATES,
+    IncidentState,
+    Outcome,
+    TransitionError,
+    parse_state,
+)
+from watchkeeper.incidents.models import IncidentRow, IncidentTimelineRow
+
+BOARD_COLUMNS = tuple(s for s in IncidentState)
+
+
+class IncidentNotFound(LookupError):
+    pass
+
+
+def _visible(clearance: str | Marking) -> list[str]:
+    return [m.value for m in visible_markings(clearance)]
+
+
+def summary(row: IncidentRow) -> dict[str, Any]:
+    return {
+        "incident_id": row.incident_id,
+        "opened_utc": iso_utc(row.opened_time),
+        "updated_utc": iso_utc(row.updated_time),
+        "closed_utc": None if row.closed_time is None else iso_utc(row.closed_time),
+        "state": row.state,
+        "outcome": row.outcome,
+        "persons_estimate": row.persons_estimate,
+        "persons_landed": row.persons_landed,
+        "severity": row.severity,
+        "lat": row.lat,
+        "lon": row.lon,
+        "track_ids": list(row.track_ids or []),
+        "marking": row.marking,
+        "simulated": row.simulated,
+    }
+
+
+def entry_dict(row: IncidentTimelineRow) -> dict[str, Any]:
+    return {
+        "time_utc": iso_utc(row.time),
+        "kind": row.kind,
+        "actor": row.actor,
+        "text": row.text,
+        "detail": row.detail or {},
+    }
+
+
+def _to_incident(row: IncidentRow) -> Incident:
+    return Incident(
+        incident_id=row.incident_id,
+        opened_time=row.opened_time,
+        updated_time=row.updated_time,
+        state=IncidentState(row.state),
+        track_ids=list(row.track_ids or []),
+        persons_estimate=row.persons_estimate,
+        lat=row.lat,
+        lon=row.lon,
+        marking=parse_marking(row.marking),
+        persons_landed=row.persons_landed,
+        outcome=None if row.outcome is None else Outcome(row.outcome),
+        severity=Severity.parse(row.severity),
+        closed_time=row.closed_time,
+    )
+
+
+def _timeline_row(incident_id: str, e: TimelineEntry) -> IncidentTimelineRow:
+    return IncidentTimelineRow(
+        incident_id=incident_id,
+        time=e.time,
+        kind=e.kind.value,
+        actor=e.actor[:64],
+        text=e.text,
+        detail=e.detail,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """What the daily figures read (``daily.IncidentLike``)."""
+
+    opened_time: datetime
+    persons_estimate: int | None
+    persons_landed: int | None
+    timeline: list[TimelineEntry]
+    outcome: str | None = None
+    marking: str = Marking.UK_ONLY.value
+
+
+class IncidentStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # ---- the book's events ---------------------------------------------------------------------------
+    def save(self, events: Iterable[IncidentEvent], simulated: bool = False) -> int:
+        n = 0
+        with Session(self.engine) as session, session.begin():
+            for e in events:
+                inc = e.incident
+                row = session.get(IncidentRow, inc.incident_id)
+                if row is None:
+                    row = IncidentRow(
+                        incident_id=inc.incident_id,
+                        opened_time=inc.opened_time,
+                        updated_time=inc.updated_time,
+                        state=IncidentState.DETECTED.value,
+                        persons_estimate=inc.persons_estimate,
+                        severity=inc.severity.label,
+                        severity_rank=int(inc.severity),
+                        lat=inc.lat,
+                        lon=inc.lon,
+                        track_ids=list(inc.track_ids),
+                        marking=inc.marking.value,
+                        simulated=simulated,
+                    )
+                    session.add(row)
+                    session.flush()
+                self._merge(row, inc)
+                entry = e.entry
+                if entry is None:
+                    continue
+                if e.kind is IncidentEventKind.STATE and not self._system_state(row, entry):
+                    state = row.state
+                    entry = TimelineEntry(
+                        entry.time,
+                        TimelineKind.NOTE,
+                        SYSTEM,
+                        f"{entry.text} — not applied: the incident is {state}",
+                        dict(entry.detail),
+                    )
+                if self._recorded(session, row.incident_id, entry):
+                    continue  # the same observation again (a replay, a restart): recorded once
+                session.add(_timeline_row(row.incident_id, entry))
+                n += 1
+        return n
+
+    @staticmethod
+    def _recorded(session: Session, incident_id: str, entry: TimelineEntry) -> bool:
+        found = session.scalar(
+            select(IncidentTimelineRow.id)
+            .where(
+                IncidentTimelineRow.incident_id == incident_id,
+                IncidentTimelineRow.time == entry.time,
+                IncidentTimelineRow.kind == entry.kind.value,
+                IncidentTimelineRow.actor == entry.actor[:64],
+                IncidentTimelineRow.text == entry.text,
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    @staticmethod
+    def _merge(row: IncidentRow, inc: Incident) -> None:
+        row.updated_time = max(row.updated_time, inc.updated_time)
+        if row.state != IncidentState.CLOSED.value:
+            row.lat, row.lon = inc.lat, inc.lon
+        row.track_ids = list(dict.fromkeys([*(row.track_ids or []), *inc.track_ids]))
+        if int(inc.severity) > row.severity_rank:
+            row.severity, row.severity_rank = inc.severity.label, int(inc.severity)
+        row.marking = combine([row.marking, inc.marking]).value
+
+    @staticmethod
+    def _system_state(row: IncidentRow, entry: TimelineEntry) -> bool:
+        """Apply a system state change if the stored state allows it; False when it does not."""
+        target = IncidentState(str(entry.detail.get("to")))
+        current = IncidentState(row.state)
+        if current == target:
+            return True  # already applied (the same change recorded again)
+        if target not in ALLOWED[current]:
+            return False
+        row.state = target.value
+        return True
+
+    # ---- reads ----------------------------------------------------------------------------------------
+    def find(
+        self,
+        clearance: str | Marking,
+        state: str | None = None,
+        open_only: bool = False,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        stmt = select(IncidentRow).where(IncidentRow.marking.in_(_visible(clearance)))
+        if state is not None:
+            stmt = stmt.where(IncidentRow.state == parse_state(state).value)
+        if open_only:
+            stmt = stmt.where(IncidentRow.state.in_([s.value for s in OPEN_STATES]))
+        stmt = (
+            stmt.order_by(IncidentRow.severity_rank.desc(), IncidentRow.updated_time.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with Session(self.engine) as session:
+            return [summary(r) for r in session.scalars(stmt)]
+
+    def board(self, clearance: str | Marking, closed_limit: int = 20) -> dict[str, Any]:
+        """Open incidents in one column per state (most severe first), and the latest closed ones."""
+        columns: dict[str, list[dict[str, Any]]] = {s.value: [] for s in BOARD_COLUMNS}
+        for inc in self.find(clearance, open_only=True, limit=1000):
+            columns[inc["state"]].append(inc)
+        with Session(self.engine) as session:
+            closed = session.scalars(
+                select(IncidentRow)
+                .where(
+                    IncidentRow.marking.in_(_visible(clearance)),
+                    IncidentRow.state == IncidentState.CLOSED.value,
+                )
+                .order_by(IncidentRow.closed_time.desc())
+                .limit(closed_limit)
+            )
+            columns[IncidentState.CLOSED.value] = [summary(r) for r in closed]
+            persons = session.scalar(
+                select(func.coalesce(func.sum(IncidentRow.persons_estimate), 0)).where(
+                    IncidentRow.marking.in_(_visible(clearance)),
+                    IncidentRow.state.in_([s.value for s in OPEN_STATES]),
+                )
+            )
+        return {
+            "columns": [{"state": s, "incidents": columns[s]} for s in columns],
+            "open": sum(len(v) for k, v in columns.items() if k != IncidentState.CLOSED.value),
+            "persons_at_sea_estimate": int(persons or 0),
+        }
+
+    def detail(self, incident_id: str, clearance: str | Marking) -> dict[str, Any]:
+        with Session(self.engine) as session:
+            row = self._row(session, incident_id, clearance)
+            body = summary(row)
+            body["timeline"] = [
+                entry_dict(t)
+                for t in session.scalars(
+                    select(IncidentTimelineRow)
+                    .where(IncidentTimelineRow.incident_id == incident_id)
+                    .order_by(IncidentTimelineRow.time, IncidentTimelineRow.id)
+                )
+            ]
+            body["allowed"] = sorted(s.value for s in ALLOWED[IncidentState(row.state)])
+            return body
+
+    @staticmethod
+    def _row(session: Session, incident_id: str, clearance: str | Marking) -> IncidentRow:
+        row = session.get(IncidentRow, incident_id)
+        if row is None or row.marking not in _visible(clearance):
+            raise IncidentNotFound(incident_id)
+        return row
+
+    # ---- what users do --------------------------------------------------------------------------------
+    def transition(
+        self,
+        incident_id: str,
+        actor: str,
+        clearance: str | Marking,
+        target: IncidentState,
+        at: datetime,
+        note: str | None = None,
+        persons_landed: int | None = None,
+        outcome: Outcome | None = None,
+    ) -> dict[str, Any]:
+        def act(inc: Incident) -> list[IncidentEvent]:
+            return transition_incident(inc, target, actor, at, note, persons_landed, outcome)
+
+        return self._user_action(incident_id, clearance, act)
+
+    def add_note(
+        self, incident_id: str, actor: str, clearance: str | Marking, at: datetime, text: str
+    ) -> dict[str, Any]:
+        return self._user_action(incident_id, clearance, lambda inc: [add_note(inc, actor, at, text)])
+
+    def set_persons(
+        self, incident_id: str, actor: str, clearance: str | Marking, at: datetime, estimate: int
+    ) -> dict[str, Any]:
+        return self._user_action(
+            incident_id, clearance, lambda inc: [set_persons_estimate(inc, actor, at, estimate)]
+        )
+
+    def _user_action(self, incident_id: str, clearance: str | Marking, act: Any) -> dict[str, Any]:
+        with Session(self.engine) as session, session.begin():
+            row = self._row(session, incident_id, clearance)
+            inc = _to_incident(row)
+            events: list[IncidentEvent] = act(inc)
+            row.state = inc.state.value
+            row.outcome = None if inc.outcome is None else inc.outcome.value
+            row.closed_time = inc.closed_time
+            row.persons_landed = inc.persons_landed
+            row.persons_estimate = inc.persons_estimate
+            row.updated_time = max(row.updated_time, inc.updated_time)
+            for e in events:
+                if e.entry is not None:
+                    session.add(_timeline_row(incident_id, e.entry))
+        return self.detail(incident_id, clearance)
+
+    # ---- figures --------------------------------------------------------------------------------------
+    def daily_figures(
+        self, start: date | None = None, end: date | None = None, clearance: str | Marking = Marking.UK_ONLY
+    ) -> list[DailyOutcome]:
+        """``daily.daily_outcomes`` over the stored incidents the clearance may see."""
+        records = self._records(_visible(clearance))
+        return daily_outcomes(records, start, end)
+
+    def outcome_provider(self) -> Callable[[date | None, date | None], list[dict[str, object]]]:
+        """The statistics' outcome provider (``stats.outcomes.OutcomeProvider``): for ``(start, end)``, one
+        row per UK day and marking, zeros included, from the first incident's day (or ``start``) to the last
+        (or ``end``). Rows carry their marking: the statistics filter them by the reader's clearance."""
+
+        def provider(start: date | None, end: date | None) -> list[dict[str, object]]:
+            records = self._records([m.value for m in Marking])
+            if not records:
+                return []
+            days = [uk_day(r.opened_time) for r in records]
+            days += [uk_day(e.time) for r in records for e in r.timeline]  # the log runs to its last change
+            lo = start or min(days)
+            hi = end or max(max(days), lo)
+            out: list[dict[str, object]] = []
+            for marking in sorted({r.marking for r in records}):
+                group = [r for r in records if r.marking == marking]
+                out.extend(stats_rows(daily_outcomes(group, lo, hi), marking))
+            return out
+
+        return provider
+
+    def _records(self, markings: Iterable[str]) -> list[_Record]:
+        with Session(self.engine) as session:
+            rows = list(session.scalars(select(IncidentRow).where(IncidentRow.marking.in_(list(markings)))))
+            timelines: dict[str, list[TimelineEntry]] = {r.incident_id: [] for r in rows}
+            for t in session.scalars(
+                select(IncidentTimelineRow)
+                .where(IncidentTimelineRow.kind == TimelineKind.STATE.value)
+                .order_by(IncidentTimelineRow.time, IncidentTimelineRow.id)
+            ):
+                if t.incident_id in timelines:
+                    timelines[t.incident_id].append(
+                        TimelineEntry(t.time, TimelineKind.STATE, t.actor, t.text, dict(t.detail or {}))
+                    )
+        return [
+            _Record(
+                r.opened_time,
+                r.persons_estimate,
+                r.persons_landed,
+                timelines[r.incident_id],
+                r.outcome,
+                r.marking,
+            )
+            for r in rows
+        ]
+
+
+__all__ = ["IncidentNotFound", "IncidentStore", "TransitionError"]

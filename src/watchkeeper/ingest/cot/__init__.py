@@ -1,0 +1,1 @@
+"""Drones, TAK clients and observers in: Cursor-on-Target (XML, TAK protobuf) and observer reports."""

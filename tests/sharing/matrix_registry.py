@@ -1,0 +1,228 @@
+"""The releasability matrix's seeding registry — **the one place a capability extends**.
+
+The matrix (``test_releasability_matrix.py``) walks every route of the app. Before it does, every
+function registered here with ``@seeder`` runs once: it creates records of every marking through the
+real repositories or the real API, and says which values to try for the path parameters its routes
+take (``ctx.param("report_id", "12", ...)``). A route added later is walked with no change to the
+test; give its path parameters values here (a parameter with none is reported by
+``test_every_path_parameter_has_seed_values``). For routes answering bytes that the JSON walk cannot
+read (a photo), ``ctx.binary(path, marking)`` says the marking of what that concrete path serves.
+
+A seeder takes ``SeedContext``: ``ctx.api`` (client, runtime, ``h(user)`` headers), ``ctx.seed_user``
+(watch_officer + analyst, UK-ONLY, for seeding), ``ctx.markings`` (every marking).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sharing_helpers import Api, photo_b64
+
+from watchkeeper.core.marking import Marking
+from watchkeeper.core.types import AisReport, FieldObservation, ObservationKind, TimeSource
+
+
+@dataclass
+class SeedContext:
+    api: Api
+    seed_user: str
+    params: dict[str, list[str]] = field(default_factory=dict)
+    binaries: dict[str, str] = field(default_factory=dict)  # concrete path -> marking of what it serves
+    markings: tuple[str, ...] = tuple(m.value for m in Marking)
+
+    def param(self, name: str, *values: object) -> None:
+        self.params.setdefault(name, []).extend(str(v) for v in values)
+
+    def binary(self, path: str, marking: str) -> None:
+        self.binaries[path] = marking
+
+
+Seeder = Callable[[SeedContext], None]
+SEEDERS: list[Seeder] = []
+
+
+def seeder(fn: Seeder) -> Seeder:
+    SEEDERS.append(fn)
+    return fn
+
+
+# ------------------------------------------------------------------ foundation (picture, geography)
+
+
+@seeder
+def picture(ctx: SeedContext) -> None:
+    """One vessel per marking: UK-ONLY (the picture's default), one released to UK-FR, one to PUBLIC."""
+    rt = ctx.api.runtime
+    t = ctx.api.clock.now()
+    mmsis = {"UK-ONLY": 227006760, "UK-FR": 235000001, "PUBLIC": 244000002}
+    reports = [
+        AisReport(m, 1, t, TimeSource.SENSOR, "sim", 50.9 + i / 10, 1.5, 8.0, 45.0)
+        for i, m in enumerate(mmsis.values())
+    ]
+    states = [rt.picture.apply(r) for r in reports]
+    rt.picture_store.write(reports, states)
+    for marking, mmsi in mmsis.items():
+        if marking != "UK-ONLY":
+            assert ctx.api.release(ctx.seed_user, "vessel", str(mmsi), marking).status_code == 201
+    ctx.param("mmsi", *mmsis.values(), 999999999)
+
+
+@seeder
+def geography(ctx: SeedContext) -> None:
+    ctx.param("name", "tss", "no-such-layer")
+
+
+# ------------------------------------------------------------------ sharing
+
+
+@seeder
+def sharing(ctx: SeedContext) -> None:
+    """Reports (with photos), observations, desk messages and releases of every marking."""
+    api = ctx.api
+    for marking in ctx.markings:
+        resp = api.report(
+            ctx.seed_user, marking=marking, persons=12, boat_type="inflatable", text=f"seen ({marking})",
+            photo={"filename": "p.png", "content_base64": photo_b64("PNG")},
+        )  # fmt: skip
+        assert resp.status_code == 201, resp.text
+        report = resp.json()
+        ctx.param("report_id", report["id"])
+        ctx.binary(f"/api/reports/{report['id']}/photo", marking)
+    # a report released UK-ONLY -> UK-FR whose photo stays UK-ONLY
+    resp = api.report(ctx.seed_user, photo={"filename": "q.jpg", "content_base64": photo_b64("JPEG")})
+    report = resp.json()
+    assert api.release(ctx.seed_user, "report", str(report["id"]), "UK-FR").status_code == 201
+    ctx.param("report_id", report["id"], 987654)
+    ctx.binary(f"/api/reports/{report['id']}/photo", "UK-ONLY")
+    t = api.clock.now()
+    observations = [
+        FieldObservation(
+            f"cot:seed-{m}",
+            ObservationKind.BOAT,
+            t,
+            TimeSource.SENSOR,
+            "cot:udp:4242:10.0.0.9",
+            f"drone-{m}",
+            51.0,
+            1.6,
+            marking=m,
+            persons=30,
+        )
+        for m in ctx.markings
+    ]
+    api.runtime.sharing.field.add_observations(observations)
+    ctx.param("obs_id", *(o.obs_id for o in observations), "cot:missing")
+    h = api.h(ctx.seed_user)
+    for incident in ("INC-SEED-1", "INC-SEED-2"):
+        body = {"text": f"message on {incident}"}
+        assert (
+            api.client.post(f"/api/sharing/incidents/{incident}/messages", json=body, headers=h).status_code
+            == 201
+        )
+        ctx.param("incident_id", incident)
+    # a desk message re-restricted to UK-ONLY
+    msgs = api.client.get("/api/sharing/incidents/INC-SEED-2/messages", headers=h).json()["messages"]
+    assert api.release(ctx.seed_user, "desk_message", str(msgs[0]["id"]), "UK-ONLY").status_code == 201
+
+
+# ------------------------------------------------------------------ alerts and incidents
+
+
+@seeder
+def alerts_and_incidents(ctx: SeedContext) -> None:
+    """Three boats recorded through the real watch recorder, one per marking: alerts and incidents of each."""
+    import sys
+    from pathlib import Path
+
+    from watchkeeper.alerts.recorder import WatchRecorder
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "alerts"))
+    from alert_helpers import Mover, run
+
+    recorder = WatchRecorder(ctx.api.runtime.engine, simulated=True)
+    movers = {
+        1: Mover.at(50.97, 1.60, [(120.0, 6.0, 300.0), (300.0, 0.6, 45.0)]),  # stops at sea: distress
+        2: Mover.at(50.893, 1.652, [(420.0, 5.0, 315.0)]),  # leaves Wissant: departure
+        3: Mover.at(50.80, 1.58, [(420.0, 5.0, 300.0)]),
+    }
+    watch, _ = run(movers, 420.0, marking={1: "UK-ONLY", 2: "UK-FR", 3: "PUBLIC"}, on_step=recorder.record)
+    ctx.param("alert_id", *watch.engine.alerts, "no-such-alert")
+    ctx.param("incident_id", *watch.book.by_track.values())
+
+
+# ------------------------------------------------------------------ intel
+
+
+@seeder
+def intel(ctx: SeedContext) -> None:
+    """Sources, entities, reports, links and a case with an arrest and a charge, through /api/intel."""
+    api = ctx.api
+    h = api.h(ctx.seed_user)
+
+    def post(path: str, body: dict[str, object]) -> dict[str, object]:
+        resp = api.client.post(f"/api/intel{path}", json=body, headers=h)
+        assert resp.status_code == 201, f"{path}: {resp.text}"
+        out: dict[str, object] = resp.json()
+        return out
+
+    src = post("/sources", {"kind": "human", "identity": "M., contact via Calais"})["id"]
+    grading = {"source": "2", "information": "B", "handling": "P"}
+    entities = []
+    for m in ctx.markings:
+        e = post("/entities", {"kind": "person", "name": f"Organiser {m}", "marking": m})["id"]
+        entities.append(e)
+        r = post(
+            "/reports",
+            {"title": f"report {m}", "body": "seen", "grading": grading, "source_id": src, "marking": m},
+        )
+        ctx.param("report_id", r["id"])
+    post(
+        "/links",
+        {"source_id": entities[1], "target_id": entities[2], "type": "associate_of", "marking": "UK-FR"},
+    )
+    ctx.param("entity_id", *entities, 999999)
+    for m, ref in zip(ctx.markings, ("OP-A", "OP-B", "OP-C"), strict=True):
+        inv = post(
+            "/investigations",
+            {"reference": ref, "title": f"case {m}", "opened_on": "2026-05-01", "marking": m},
+        )
+        ctx.param("investigation_id", inv["id"])
+        if m == "UK-FR":
+            arrest = post(
+                f"/investigations/{inv['id']}/arrests",
+                {"person_id": entities[1], "arrested_at": "2026-06-02T05:00:00Z", "agency": "PAF"},
+            )
+            charge = post(
+                f"/arrests/{arrest['id']}/charges", {"offence": "facilitation", "charged_on": "2026-06-03"}
+            )
+            ctx.param("arrest_id", arrest["id"])
+            ctx.param("charge_id", charge["id"])
+    # evidence packages need an ingested AIS feed to export: only an unknown id is walked here
+    ctx.param("package_id", "no-such-package")
+
+
+# ------------------------------------------------------------------ drift and search areas
+
+
+@seeder
+def drift_runs(ctx: SeedContext) -> None:
+    """One stored drift run per marking, through the sar model (running OpenDrift here would take minutes)."""
+    from sqlalchemy.orm import Session
+
+    from watchkeeper.sar.models import DriftRun
+
+    now = ctx.api.clock.now()
+    ids = []
+    with Session(ctx.api.runtime.engine) as session, session.begin():
+        for m in ctx.markings:
+            row = DriftRun(
+                created_at=now, created_by=ctx.seed_user, incident_id="INC-SEED-1", marking=m,
+                object_type="piw", lat=51.0, lon=1.5, start_time=now, hours=1, particles=10,
+                current_model="tidal", wind_model="constant", compute_s=0.1, request={},
+                geojson={"type": "FeatureCollection", "features": []}, grids=[], plan=None,
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            ids.append(row.id)
+    ctx.param("run_id", *ids, 999999)
