@@ -21,7 +21,7 @@ CAPABILITY_CLIS = (
     ("watchkeeper.weather.cli", "forecast train|predict, weather"),
     ("watchkeeper.sar.cli", "drift"),
     ("watchkeeper.sim.cli", "sim generate"),
-    ("watchkeeper.assets.cli", "assets recommend"),
+    ("watchkeeper.assets.cli", "assets recommend|reach|posture|fleet|seed"),
     ("watchkeeper.intel.cli", "evidence export|verify"),
     ("watchkeeper.alerts.cli", "replay SCENARIO_DIR --alerts --incidents (tracker + rules + incidents)"),
 )

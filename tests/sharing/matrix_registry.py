@@ -251,3 +251,30 @@ def drift_runs(ctx: SeedContext) -> None:
             session.flush()
             ids.append(row.id)
     ctx.param("run_id", *ids, 999999)
+
+
+# ------------------------------------------------------------------ assets
+
+
+@seeder
+def assets(ctx: SeedContext) -> None:
+    """The illustrative fleet (UK-ONLY and UK-FR assets) plus a PUBLIC one, and a tasking of each marking,
+    through the assets registry."""
+    from watchkeeper.assets.fleet import illustrative_fleet
+    from watchkeeper.assets.model import Asset, AssetKind
+    from watchkeeper.assets.registry import AssetRegistry
+
+    registry = AssetRegistry(ctx.api.runtime.engine, ctx.api.clock)
+    public = Asset("PUB-1", AssetKind.SEA, 51.0, 1.4, 20, 10, 30, marking=Marking.PUBLIC)
+    registry.seed([*illustrative_fleet(), public])
+    now = ctx.api.clock.now()
+    ids = []
+    for asset_id in ("BF-CUT-1", "RNLI-DOV", "PUB-1"):
+        t = registry.task(
+            asset_id, "INC-SEED-1", now, ctx.seed_user, target={"lat": 51.0, "lon": 1.5}, persons=40,
+            eta_s=600.0, eta_time=now, intercept=(51.0, 1.5), route=[[51.0, 1.4], [51.0, 1.5]],
+            explanation="seed", conflicts=[], accepted=False,
+        )  # fmt: skip
+        ids.append(t.id)
+    ctx.param("asset_id", "BF-CUT-1", "RNLI-DOV", "PUB-1", "no-such-asset")
+    ctx.param("tasking_id", *ids, 999999)

@@ -7,9 +7,12 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from watchkeeper.api.runtime import Runtime
 
 user_app = typer.Typer(no_args_is_help=True, help="Local users (argon2id password hashes, roles, clearance).")
 
@@ -165,6 +168,7 @@ def demo(
     runtime = Runtime(settings)
     password = demo_password()
     runtime.users.add(DEMO_USER, password, DEMO_ROLES, DEMO_CLEARANCE, _now(), replace=True)
+    _seed_demo_assets(runtime)
 
     async def _feed(rt: Runtime) -> None:
         await replay(rt, demo_feed(simulation=simulation), speed)
@@ -181,6 +185,17 @@ def demo(
         "  stop      Ctrl+C\n"
     )
     _run_server(create_app(settings, runtime), "127.0.0.1", port)
+
+
+def _seed_demo_assets(runtime: Runtime) -> None:
+    """The demo's ILLUSTRATIVE fleet (not a real order of battle) in the assets registry, when assets are
+    in this build."""
+    try:
+        from watchkeeper.assets.fleet import illustrative_fleet
+        from watchkeeper.assets.registry import AssetRegistry
+    except ModuleNotFoundError:
+        return
+    AssetRegistry(runtime.engine, runtime.wall_clock).seed(illustrative_fleet())
 
 
 def register(app: typer.Typer) -> None:

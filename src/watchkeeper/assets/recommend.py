@@ -1,23 +1,31 @@
 """Which asset can reach a small craft first, and can it do the job when it gets there.
 
-For every asset against a target (a craft at a position with SOG/COG at a time, drifting or under way):
-time to intercept (vessels around land on the real coastline, aircraft in a straight line, land units
-on the beach or at the landing point), time on scene left by endurance after the return leg, capacity
-against persons on board. Results are sorted by ETA (none last), each with its feasibility explained in words.
+For every asset against a target (a craft at a position at a time, under way, drifting, or on a
+predicted track): time to intercept (vessels around land on the real coastline, aircraft in a straight
+line, land units by road to the shore by the launch or to the predicted landing point), time on scene
+left by endurance after the return leg, capacity against persons on board. Results are sorted by ETA
+(none last), each with its feasibility explained in words and its conflicts named:
+
+``unavailable`` (not in state available), ``unreachable``, ``target_lands_first``, ``endurance``
+(less than ``min_on_scene_s`` on scene after the return leg), ``capacity`` (cannot take everyone).
+
+A capacity shortfall does not make an asset infeasible: the first on scene saves lives while a larger
+one comes; it is flagged so that the controller sends both.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import nearest_points
 
 from watchkeeper.assets.intercept import KNOT_MS, routed_intercept_time, straight_intercept_time
 from watchkeeper.assets.model import Asset, AssetKind, AssetState, Target
+from watchkeeper.assets.motion import TargetMotion
 from watchkeeper.assets.routing import FloatArray, SeaRouter
 from watchkeeper.geo.frames import to_utm, to_wgs84
 
@@ -27,8 +35,8 @@ class RecommendSettings:
     min_on_scene_s: float = 1800.0  # a job worth tasking needs at least 30 min on scene
     land_road_factor: float = 1.4  # road distance / straight distance for land units (coastal roads)
     beach_reach_m: float = 1500.0  # a land unit can stop a launch up to this far from the shore
-    horizon_s: float = 6 * 3600.0  # how far ahead the target's motion is predicted
-    landing_step_s: float = 60.0
+    horizon_s: float = 12 * 3600.0  # how far ahead the target's motion is followed to find its landing
+    landing_step_s: float = 30.0
 
 
 @dataclass(slots=True)
@@ -44,7 +52,9 @@ class Recommendation:
     explanation: str
     conflicts: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI/API shape (``asset_id, eta_s, intercept_lat, intercept_lon, feasible, explanation``
+        and the details)."""
         return {
             "asset_id": self.asset_id,
             "kind": self.kind,
@@ -63,69 +73,85 @@ def _fmt_min(seconds: float) -> str:
     return f"{seconds / 60:.0f} min"
 
 
+def _none(asset: Asset, why: str, conflict: str) -> Recommendation:
+    return Recommendation(asset.id, asset.kind.value, False, None, None, None, None, None, why, [conflict])
+
+
+def _utm(assets: list[Asset], home: bool = False) -> FloatArray:
+    lat = np.array([a.home[0] if home else a.lat for a in assets])
+    lon = np.array([a.home[1] if home else a.lon for a in assets])
+    x, y = to_utm(lon, lat)
+    return np.column_stack([x, y])
+
+
 class Recommender:
     """Holds the sea router and the land (UTM 31N) for repeated recommendations."""
 
-    def __init__(self, land_utm: BaseGeometry, settings: RecommendSettings | None = None) -> None:
+    def __init__(
+        self,
+        land_utm: BaseGeometry,
+        settings: RecommendSettings | None = None,
+        router: SeaRouter | None = None,
+    ) -> None:
         self.settings = settings or RecommendSettings()
         self.land = land_utm
         shapely.prepare(self.land)
-        self.router = SeaRouter(land_utm)
-        self._land_parts = list(getattr(land_utm, "geoms", [land_utm]))
+        self.router = router or SeaRouter(land_utm)
+        self._land_parts = shapely.STRtree(list(getattr(land_utm, "geoms", [land_utm])))
+        self._part_cache: dict[tuple[float, float], int] = {}
         self._coast = land_utm.boundary
+        shapely.prepare(self._coast)
 
     # -- target prediction ----------------------------------------------------------------------------
-    def _target_state(self, target: Target, at: datetime) -> tuple[FloatArray, FloatArray]:
-        x, y = to_utm(target.lon, target.lat)
-        rad = np.radians(target.cog_deg)
-        v = np.array([np.sin(rad), np.cos(rad)]) * target.sog_kn * KNOT_MS
-        dt = (at - target.time).total_seconds()
-        return np.array([float(x), float(y)]) + v * dt, v
-
-    def _landing_time(self, p0: FloatArray, v: FloatArray) -> float:
-        """First time (s) the target's predicted track reaches land; inf within the horizon if never."""
-        if not np.any(v):
+    def landing_time(self, motion: TargetMotion) -> float:
+        """First time (s) the predicted track reaches land; inf if not within the horizon. A target that
+        starts on land (a boat at the water's edge) lands when it next reaches land after leaving it."""
+        s = self.settings
+        if motion.max_speed_ms == 0.0:
             return np.inf
-        t = np.arange(self.settings.landing_step_s, self.settings.horizon_s, self.settings.landing_step_s)
-        pts = p0[None, :] + v[None, :] * t[:, None]
-        hit = np.flatnonzero(shapely.contains_xy(self.land, pts[:, 0], pts[:, 1]))
-        return float(t[hit[0]]) if len(hit) else np.inf
+        t = np.arange(0.0, s.horizon_s + s.landing_step_s, s.landing_step_s)
+        pts = motion.at(t)
+        on_land = shapely.contains_xy(self.land, pts[:, 0], pts[:, 1])
+        water = np.flatnonzero(~on_land)
+        if not len(water):
+            return np.inf
+        later = np.flatnonzero(on_land[water[0] :])
+        return float(t[water[0] + later[0]]) if len(later) else np.inf
 
-    def _part_index(self, p: FloatArray) -> int:
-        point = shapely.Point(p)
-        return int(np.argmin([part.distance(point) for part in self._land_parts]))
+    def _part(self, p: FloatArray) -> FloatArray:
+        """Index of the nearest land mass (England, France, ...) of each point (n, 2); cached per point
+        (land units stand still between incidents)."""
+        p = np.atleast_2d(p)
+        keys = [(float(x), float(y)) for x, y in p]
+        missing = [k for k in dict.fromkeys(keys) if k not in self._part_cache]
+        if missing:
+            idx = self._land_parts.query_nearest(shapely.points(np.array(missing)), all_matches=False)
+            if len(self._part_cache) > 100_000:
+                self._part_cache.clear()
+            for i, j in zip(idx[0], idx[1], strict=True):
+                self._part_cache[missing[int(i)]] = int(j)
+        return np.array([self._part_cache[k] for k in keys], dtype=float)
 
     # -- main entry -----------------------------------------------------------------------------------
     def recommend(
         self, assets: list[Asset], target: Target, at: datetime | None = None
     ) -> list[Recommendation]:
+        """Every asset against ``target`` as seen at the decision time ``at`` (default: the target's)."""
         at = at or target.time
-        p0, v = self._target_state(target, at)
-        t_land = self._landing_time(p0, v)
-        persons = target.persons
+        motion = TargetMotion.from_target(target, at)
+        t_land = self.landing_time(motion)
+        moving = motion.stopped_at(t_land)
         recs: list[Recommendation] = []
         by_kind: dict[AssetKind, list[Asset]] = {k: [] for k in AssetKind}
         for asset in assets:
             if asset.state != AssetState.AVAILABLE:
-                recs.append(
-                    Recommendation(
-                        asset.id,
-                        asset.kind.value,
-                        False,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        f"{asset.id} is {asset.state.value.replace('_', ' ')}, not available",
-                        [f"state:{asset.state.value}"],
-                    )
-                )
+                state = asset.state.value.replace("_", " ")
+                recs.append(_none(asset, f"{asset.id} is {state}, not available", "unavailable"))
             else:
                 by_kind[asset.kind].append(asset)
-        recs += self._moving(by_kind[AssetKind.SEA], p0, v, t_land, persons, routed=True)
-        recs += self._moving(by_kind[AssetKind.AIR], p0, v, np.inf, persons, routed=False)
-        recs += [self._land_unit(a, p0, v, t_land) for a in by_kind[AssetKind.LAND]]
+        recs += self._moving(by_kind[AssetKind.SEA], moving, t_land, target.persons, at, routed=True)
+        recs += self._moving(by_kind[AssetKind.AIR], moving, t_land, target.persons, at, routed=False)
+        recs += self._land_units(by_kind[AssetKind.LAND], motion, t_land)
         # The CLI contract: sorted by eta_s (none last); at equal ETA the feasible one first.
         recs.sort(key=lambda r: (np.inf if r.eta_s is None else r.eta_s, not r.feasible, r.asset_id))
         return recs
@@ -133,53 +159,47 @@ class Recommender:
     def _moving(
         self,
         assets: list[Asset],
-        p0: FloatArray,
-        v: FloatArray,
+        motion: TargetMotion,
         t_land: float,
         persons: int | None,
+        at: datetime,
         routed: bool,
     ) -> list[Recommendation]:
         if not assets:
             return []
-        n = len(assets)
-        ax, ay = to_utm(np.array([a.lon for a in assets]), np.array([a.lat for a in assets]))
-        a = np.column_stack([ax, ay])
-        speed = np.array([a_.dash_kn for a_ in assets]) * KNOT_MS
-        p0s, vs = np.tile(p0, (n, 1)), np.tile(v, (n, 1))
+        a = _utm(assets)
+        speed = np.array([x.max_kn for x in assets]) * KNOT_MS
         if routed:
-            t = routed_intercept_time(self.router, a, speed, p0s, vs, np.full(n, t_land))
+            t = routed_intercept_time(self.router, a, speed, motion)
         else:
-            t = straight_intercept_time(a, speed, p0s, vs)
-        meet = p0s + vs * np.where(np.isfinite(t), np.minimum(t, t_land), 0.0)[:, None]
-        homes = np.array(
-            [
-                [
-                    a_.home_lon if a_.home_lon is not None else a_.lon,
-                    a_.home_lat if a_.home_lat is not None else a_.lat,
-                ]
-                for a_ in assets
-            ]
-        )
-        hx, hy = to_utm(homes[:, 0], homes[:, 1])
-        home = np.column_stack([hx, hy])
-        back = self.router.distances(meet, home) if routed else np.hypot(*(home - meet).T)
-        back_s = back / (np.array([a_.return_kn for a_ in assets]) * KNOT_MS)
+            t = straight_intercept_time(a, speed, motion)
+        finite = np.isfinite(t)
+        meet = motion.at(np.where(finite, t, 0.0))
+        home = _utm(assets, home=True)
+        back = np.full(len(assets), np.inf)
+        at_home = finite & np.all(home == a, axis=1)
+        back[at_home] = speed[at_home] * t[at_home]  # leaving from base: back the way it came
+        away = finite & ~at_home
+        if routed:
+            back[away] = self.router.distances(home[away], meet[away])  # home: the cached side
+        else:
+            back[away] = np.hypot(*(home[away] - meet[away]).T)
+        back_s = back / (np.array([x.return_kn for x in assets]) * KNOT_MS)
         lon, lat = to_wgs84(meet[:, 0], meet[:, 1])
-        out = []
-        for i, asset in enumerate(assets):
-            out.append(
-                self._judge(
-                    asset,
-                    float(t[i]),
-                    float(back_s[i]),
-                    float(lat[i]),
-                    float(lon[i]),
-                    t_land,
-                    persons,
-                    routed,
-                )
+        return [
+            self._judge(
+                asset,
+                float(t[i]),
+                float(back_s[i]),
+                float(lat[i]),
+                float(lon[i]),
+                t_land,
+                persons,
+                at,
+                routed,
             )
-        return out
+            for i, asset in enumerate(assets)
+        ]
 
     def _judge(
         self,
@@ -190,38 +210,33 @@ class Recommender:
         lon: float,
         t_land: float,
         persons: int | None,
+        at: datetime,
         routed: bool,
     ) -> Recommendation:
         s = self.settings
         how = "by sea around the coast" if routed else "in a straight line"
         if not np.isfinite(eta):
             why = "no sea route to the target" if routed else "cannot catch the target"
-            return Recommendation(
-                asset.id,
-                asset.kind.value,
-                False,
-                None,
-                None,
-                None,
-                None,
-                None,
-                f"{asset.id}: {why} at {asset.dash_kn:g} kn",
-                ["unreachable"],
-            )
+            return _none(asset, f"{asset.id}: {why} at {asset.max_kn:g} kn", "unreachable")
         conflicts: list[str] = []
-        parts = [f"{asset.id} reaches the target in {_fmt_min(eta)} {how} at {asset.dash_kn:g} kn"]
+        parts = [f"{asset.id} reaches the target in {_fmt_min(eta)} {how} at {asset.max_kn:g} kn"]
         feasible = True
         if eta > t_land:
             feasible = False
             conflicts.append("target_lands_first")
             parts.append(f"but the target reaches the coast in {_fmt_min(t_land)}, before it")
-        on_scene = asset.endurance_h * 3600.0 - eta - back_s
-        if on_scene < s.min_on_scene_s:
+        endurance_s = asset.endurance_left_h(at) * 3600.0
+        on_scene = endurance_s - eta - back_s
+        if not np.isfinite(back_s):
+            feasible = False
+            conflicts.append("endurance")
+            parts.append("no route back to its base from there")
+        elif on_scene < s.min_on_scene_s:
             feasible = False
             conflicts.append("endurance")
             parts.append(
-                f"endurance leaves {_fmt_min(max(on_scene, 0))} on scene after the return leg "
-                f"(needs {_fmt_min(s.min_on_scene_s)})"
+                f"endurance leaves {_fmt_min(max(on_scene, 0))} on scene after the {_fmt_min(back_s)} "
+                f"return leg (needs {_fmt_min(s.min_on_scene_s)})"
             )
         else:
             parts.append(f"{_fmt_min(on_scene)} on scene left by endurance")
@@ -241,64 +256,62 @@ class Recommender:
             eta,
             lat,
             lon,
-            on_scene,
+            on_scene if np.isfinite(on_scene) else None,
             capacity_ok,
             "; ".join(parts),
             conflicts,
         )
 
-    def _land_unit(self, asset: Asset, p0: FloatArray, v: FloatArray, t_land: float) -> Recommendation:
+    def _land_units(self, assets: list[Asset], motion: TargetMotion, t_land: float) -> list[Recommendation]:
+        """Land units stop a launch from the shore, or meet the boat where it is predicted to land."""
+        if not assets:
+            return []
         s = self.settings
-        ax, ay = to_utm(asset.lon, asset.lat)
-        a = np.array([float(ax), float(ay)])
-        speed = asset.dash_kn * KNOT_MS
-        target_pt = shapely.Point(p0)
-        from_shore = float(self._coast.distance(target_pt))
+        a = _utm(assets)
+        speed = np.array([x.max_kn for x in assets]) * KNOT_MS
+        start = shapely.Point(motion.start)
+        from_shore = float(self._coast.distance(start))
+        unit_part = self._part(a)
         if from_shore <= s.beach_reach_m:
-            meet = np.array(nearest_points(self._coast, target_pt)[0].coords[0])
-            eta = s.land_road_factor * float(np.hypot(*(meet - a))) / speed
-            leaves = (s.beach_reach_m - from_shore) / max(float(np.hypot(*v)), 1e-6)
-            feasible = eta <= leaves and self._part_index(a) == self._part_index(meet)
-            why = f"{asset.id} reaches the shore by the launch point in {_fmt_min(eta)} by road" + (
-                ""
-                if feasible
-                else "; the boat is out of reach from the shore before then or on another coast"
-            )
+            meet = np.asarray(shapely.shortest_line(start, self._coast).coords)[1]
+            leaves = (s.beach_reach_m - from_shore) / max(motion.max_speed_ms, 1e-6)
+            wait_until = 0.0
+            how = "reaches the shore by the launch point"
         elif np.isfinite(t_land):
-            meet = p0 + v * t_land
-            travel = s.land_road_factor * float(np.hypot(*(meet - a))) / speed
-            same_coast = self._part_index(a) == self._part_index(meet)
-            eta = max(travel, t_land)
-            feasible = same_coast
-            why = (
-                f"{asset.id} meets the boat at its predicted landing point in {_fmt_min(eta)} "
-                f"(landing in {_fmt_min(t_land)}, {_fmt_min(travel)} by road)"
-                if same_coast
-                else f"{asset.id}: the predicted landing is on another coast"
-            )
+            meet = motion.at(t_land)[0]
+            leaves = np.inf
+            wait_until = t_land
+            how = f"meets the boat at its predicted landing point (landing in {_fmt_min(t_land)})"
         else:
-            return Recommendation(
-                asset.id,
-                asset.kind.value,
-                False,
-                None,
-                None,
-                None,
-                None,
-                None,
-                f"{asset.id}: the boat is at sea, beyond the reach of land units",
-                ["unreachable"],
-            )
+            return [
+                _none(x, f"{x.id}: the boat is at sea, beyond the reach of land units", "unreachable")
+                for x in assets
+            ]
+        meet_part = self._part(meet[None])[0]
+        travel = s.land_road_factor * np.hypot(*(meet[None] - a).T) / speed
         lon, lat = to_wgs84(meet[0], meet[1])
-        return Recommendation(
-            asset.id,
-            asset.kind.value,
-            bool(feasible),
-            eta,
-            float(lat),
-            float(lon),
-            None,
-            None,
-            why,
-            [] if feasible else ["unreachable"],
-        )
+        out = []
+        for i, unit in enumerate(assets):
+            if unit_part[i] != meet_part:
+                out.append(_none(unit, f"{unit.id}: the boat is on another coast", "unreachable"))
+                continue
+            eta = float(max(travel[i], wait_until))
+            feasible = eta <= leaves
+            why = f"{unit.id} {how} in {_fmt_min(eta)} by road ({_fmt_min(float(travel[i]))} driving)"
+            if not feasible:
+                why += f"; the boat is beyond reach from the shore after {_fmt_min(leaves)}"
+            out.append(
+                Recommendation(
+                    unit.id,
+                    unit.kind.value,
+                    bool(feasible),
+                    eta,
+                    float(lat),
+                    float(lon),
+                    None,
+                    None,
+                    why,
+                    [] if feasible else ["unreachable"],
+                )
+            )
+        return out

@@ -34,6 +34,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "reports",
     "partner",
     "audit",  # sharing: releasability, observer reports, French liaison, audit
+    "assets",
     # capabilities to come: each adds its module here (alerts, incidents, assets, weather, sar, intel,
     # sharing, stats)
 )

@@ -7,7 +7,8 @@ import reports from "./reports.js";
 import outlook from "./outlook.js";
 import stats from "./stats.js";
 import intel from "./intel.js";
+import assets from "./assets.js";
 import partner from "./partner.js";
 import liaison from "./liaison.js";
 
-export const VIEWS = [alerts, incidents, drift, reports, outlook, stats, intel, partner, liaison];
+export const VIEWS = [alerts, incidents, assets, drift, reports, outlook, stats, intel, partner, liaison];
