@@ -11,7 +11,7 @@ from alembic import op
 from watchkeeper.store.models import UtcDateTime
 
 revision = "0006"
-down_revision = "0002_stats_weather"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,7 @@ from alembic import op
 from watchkeeper.store.models import UtcDateTime
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
