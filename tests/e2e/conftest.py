@@ -174,7 +174,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API runs an event loop in the main thread while it is open,
+# and tests after the browser tests that call asyncio.run would find it running.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     path = os.environ.get("WATCHKEEPER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
