@@ -75,3 +75,18 @@ def test_user_transitions_notes_and_persons() -> None:
     assert any(e.actor == "officer" and "Valiant" in e.text for e in inc.timeline)
     with pytest.raises(TransitionError, match="no incident"):
         book.get("INC-nope")
+
+
+def test_a_book_resuming_on_a_store_continues_the_numbering(engine) -> None:  # type: ignore[no-untyped-def]
+    """A restarted alerts worker must never hand out an incident id already in the store."""
+    from watchkeeper.alerts.recorder import WatchRecorder
+    from watchkeeper.alerts.watch import Watch
+
+    boat = Mover.at(*OFF_WISSANT, [(300.0, 5.0, 315.0)])
+    recorder = WatchRecorder(engine)
+    first, _ = run({1: boat}, 300.0, on_step=recorder.record)
+    assert set(first.book.incidents) == {"INC-20261005-0001"}
+    assert recorder.incidents.sequence_by_day() == {"20261005": 1}
+    resumed = Watch(numbered=recorder.incidents.sequence_by_day())
+    second, _ = run({7: Mover.at(*OFF_WISSANT, [(300.0, 5.0, 315.0)])}, 300.0, watch=resumed)
+    assert set(second.book.incidents) == {"INC-20261005-0002"}

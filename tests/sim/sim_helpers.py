@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from watchkeeper.sim.demo import DEMO_START
+from datetime import UTC, datetime
+
 from watchkeeper.sim.engine import SimConfig
 from watchkeeper.sim.targets import Mix
+
+SIM_START = datetime(2026, 10, 5, 2, 0, 0, tzinfo=UTC)  # the shared scenarios' start
 
 CLUTTER = 20.0
 DURATION_S = 150.0
@@ -15,4 +18,4 @@ MIX = Mix(
 
 
 def config(seed: int = 11, duration_s: float = DURATION_S, mix: Mix = MIX) -> SimConfig:
-    return SimConfig(mix=mix, duration_s=duration_s, seed=seed, start=DEMO_START, clutter_per_scan=CLUTTER)
+    return SimConfig(mix=mix, duration_s=duration_s, seed=seed, start=SIM_START, clutter_per_scan=CLUTTER)

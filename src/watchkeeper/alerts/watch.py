@@ -32,10 +32,15 @@ class WatchStep:
 
 
 class Watch:
-    def __init__(self, settings: AlertSettings | None = None, geometry: StraitGeometry | None = None) -> None:
+    def __init__(
+        self,
+        settings: AlertSettings | None = None,
+        geometry: StraitGeometry | None = None,
+        numbered: dict[str, int] | None = None,
+    ) -> None:
         self.settings = settings or AlertSettings()
         self.engine = AlertEngine(self.settings, geometry)
-        self.book = IncidentBook(self.settings)
+        self.book = IncidentBook(self.settings, numbered)
 
     def step(self, scan: TrackScan, ais: Sequence[AisReport] = ()) -> WatchStep:
         alerts = self.engine.step(scan, ais)

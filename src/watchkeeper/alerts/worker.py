@@ -38,8 +38,9 @@ def scan_from_message(body: dict[str, Any]) -> TrackScan:
 class AlertService:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.watch = Watch()
         self.recorder = WatchRecorder(runtime.engine, simulated=False)
+        # a restarted worker continues the incident numbering of the store
+        self.watch = Watch(numbered=self.recorder.incidents.sequence_by_day())
         self.steps = 0
 
     async def on_tracks(self, subject: str, payload: bytes) -> None:

@@ -146,11 +146,13 @@ class IncidentEvent:
 class IncidentBook:
     """Incidents of one picture, in memory (the store mirrors them)."""
 
-    def __init__(self, settings: AlertSettings | None = None) -> None:
+    def __init__(self, settings: AlertSettings | None = None, numbered: dict[str, int] | None = None) -> None:
+        """``numbered``: the highest incident number already given per day
+        (``IncidentStore.sequence_by_day``), so that a book resuming on a store continues the numbering."""
         self.settings = settings or AlertSettings()
         self.incidents: dict[str, Incident] = {}
         self.by_track: dict[int, str] = {}
-        self._count_by_day: dict[str, int] = {}
+        self._count_by_day: dict[str, int] = dict(numbered or {})
 
     # ---- automatic ---------------------------------------------------------------------------------
     def step(self, ctx: ScanContext, alert_events: Iterable[AlertEvent] = ()) -> list[IncidentEvent]:

@@ -128,6 +128,17 @@ class IncidentStore:
         self.engine = engine
 
     # ---- the book's events ---------------------------------------------------------------------------
+    def sequence_by_day(self) -> dict[str, int]:
+        """The highest incident number used on each day (``INC-<day>-<n>``), for a book that resumes on
+        this store: a restarted worker must never hand out an id already given."""
+        out: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for (incident_id,) in conn.execute(select(IncidentRow.incident_id)):
+                parts = str(incident_id).split("-")
+                if len(parts) == 3 and parts[0] == "INC" and parts[2].isdigit():
+                    out[parts[1]] = max(out.get(parts[1], 0), int(parts[2]))
+        return out
+
     def save(self, events: Iterable[IncidentEvent], simulated: bool = False) -> int:
         n = 0
         with Session(self.engine) as session, session.begin():

@@ -3,8 +3,9 @@
 The picture is a busy but readable night in the Strait of Dover: 25 ships in the TSS lanes, 4
 Dover–Calais ferries, 5 fishing boats, and 10 small boats launching from the French coast over the
 first 25 minutes (two of them, by chance, may stop and drift). The night starts at
-:data:`DEMO_START` (02:00 UTC on 5 October 2026: dark, calm early-autumn weather, the season's busy
-crossing period). Every AIS line carries the tag-block source ``s:wk-sim``: it is simulated.
+:data:`DEMO_START` (02:00 UTC on 6 October 2026: dark, calm early-autumn weather, the season's busy
+crossing period — the night after the shared scenarios', so a scenario replayed into the demo's store
+never shares its incident numbers). Every AIS line carries the tag-block source ``s:wk-sim``: it is simulated.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from watchkeeper.sim.engine import Frame, SimConfig, Simulation
 from watchkeeper.sim.targets import Mix
 from watchkeeper.sim.world import LandMask
 
-DEMO_START = datetime(2026, 10, 5, 2, 0, 0, tzinfo=UTC)
+DEMO_START = datetime(2026, 10, 6, 2, 0, 0, tzinfo=UTC)
 DEMO_MIX = Mix(
     small_boats=10, ships=25, ferries=4, fishing=5, stop_frac=0.2, at_sea_frac=0.0, launch_window_s=1500.0
 )

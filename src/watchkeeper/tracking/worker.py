@@ -71,9 +71,10 @@ class TrackerService:
         self.runtime = runtime
         self.simulated = sensors.simulated
         self.marking = runtime.settings.track_marking
-        self.live = LiveTracker(radar_models(sensors.radars), TRACK_EPOCH)
         self.history = TrackHistory(runtime.engine)
-        self.live.tracker.tracks.next_uid = self.history.max_track_id() + 1
+        self.live = LiveTracker(
+            radar_models(sensors.radars), TRACK_EPOCH, first_track_id=self.history.max_track_id() + 1
+        )
         self.scans = 0
         self.late = 0
         self._ais: list[AisReport] = []  # pushed, not yet attached to a released scan
