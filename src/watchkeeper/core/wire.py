@@ -33,6 +33,24 @@ def _time(value: Any) -> datetime:
     return t.astimezone(UTC)
 
 
+def _batch(kind: str, items: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"kind": kind, "items": items}, separators=(",", ":")).encode()
+
+
+def _items(payload: bytes, kind: str, what: str) -> list[Any]:
+    """The items of a ``{"kind": kind, "items": [...]}`` batch; ``DecodeError`` otherwise."""
+    try:
+        body = json.loads(payload)
+        if body.get("kind") != kind:
+            raise ValueError(f"kind {body.get('kind')!r} is not {kind!r}")
+        items = body["items"]
+        if not isinstance(items, list):
+            raise TypeError("items is not a list")
+        return items
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DecodeError(RejectReason.MALFORMED, f"{what} message: {exc}") from None
+
+
 def ais_items(reports: Sequence[AisReport]) -> list[dict[str, Any]]:
     """AIS reports as JSON-able dicts (the items of an ``obs.ais`` batch)."""
     items = []
@@ -59,18 +77,11 @@ def ais_from_items(items: Sequence[Any]) -> list[AisReport]:
 
 
 def encode_ais(reports: Sequence[AisReport]) -> bytes:
-    return json.dumps({"kind": "ais", "items": ais_items(reports)}, separators=(",", ":")).encode()
+    return _batch("ais", ais_items(reports))
 
 
 def decode_ais(payload: bytes) -> list[AisReport]:
-    try:
-        body = json.loads(payload)
-        if body.get("kind") != "ais":
-            raise ValueError(f"kind {body.get('kind')!r} is not 'ais'")
-        items = body["items"]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise DecodeError(RejectReason.MALFORMED, f"obs.ais message: {exc}") from None
-    return ais_from_items(items)
+    return ais_from_items(_items(payload, "ais", "obs.ais"))
 
 
 def encode_plots(plots: Sequence[Plot]) -> bytes:
@@ -80,16 +91,14 @@ def encode_plots(plots: Sequence[Plot]) -> bytes:
         d["time"] = _iso(p.time)
         d["time_source"] = p.time_source.value
         items.append(d)
-    return json.dumps({"kind": "plots", "items": items}, separators=(",", ":")).encode()
+    return _batch("plots", items)
 
 
 def decode_plots(payload: bytes) -> list[Plot]:
+    items = _items(payload, "plots", "obs.radar")
     try:
-        body = json.loads(payload)
-        if body.get("kind") != "plots":
-            raise ValueError(f"kind {body.get('kind')!r} is not 'plots'")
         out = []
-        for item in body["items"]:
+        for item in items:
             d = {k: item[k] for k in _PLOT_FIELDS if k in item}
             d["time"] = _time(item["time"])
             d["time_source"] = TimeSource(item["time_source"])
@@ -114,17 +123,14 @@ def observation_to_dict(o: FieldObservation) -> dict[str, Any]:
 
 def encode_observations(observations: Sequence[FieldObservation]) -> bytes:
     """``{"kind": "observations", "items": [...]}``; each item carries its ``marking``."""
-    items = [observation_to_dict(o) for o in observations]
-    return json.dumps({"kind": "observations", "items": items}, separators=(",", ":")).encode()
+    return _batch("observations", [observation_to_dict(o) for o in observations])
 
 
 def decode_observations(payload: bytes) -> list[FieldObservation]:
+    items = _items(payload, "observations", "observation")
     try:
-        body = json.loads(payload)
-        if body.get("kind") != "observations":
-            raise ValueError(f"kind {body.get('kind')!r} is not 'observations'")
         out = []
-        for item in body["items"]:
+        for item in items:
             d = {k: item[k] for k in _OBS_FIELDS if k in item}
             d["kind"] = ObservationKind(item["kind"])
             d["event_time"] = _time(item["event_time"])

@@ -57,24 +57,17 @@ class LivePicture:
         return changed
 
 
+# A vessel's state as stored and as it leaves the service (``picture.store`` writes these columns).
+VESSEL_FIELDS = (
+    "mmsi", "name", "callsign", "ship_type", "destination", "imo", "lat", "lon", "sog_kn", "cog_deg",
+    "heading_deg", "nav_status", "last_seen", "source", "simulated",
+)  # fmt: skip
+
+
 def vessel_to_dict(v: VesselState, marking: str = DEFAULT_MARKING.value) -> dict[str, object]:
     """The public JSON shape of a vessel (REST ``/api/picture``, WebSocket ``/api/live``). ``marking`` is
     the vessel's releasability: the picture is ``UK-ONLY`` unless a vessel is released (``sharing``)."""
-    return {
-        "mmsi": v.mmsi,
-        "name": v.name,
-        "callsign": v.callsign,
-        "ship_type": v.ship_type,
-        "destination": v.destination,
-        "imo": v.imo,
-        "lat": v.lat,
-        "lon": v.lon,
-        "sog_kn": v.sog_kn,
-        "cog_deg": v.cog_deg,
-        "heading_deg": v.heading_deg,
-        "nav_status": v.nav_status,
-        "last_seen": v.last_seen.isoformat().replace("+00:00", "Z"),
-        "source": v.source,
-        "simulated": v.simulated,
-        "marking": marking,
-    }
+    d: dict[str, object] = {name: getattr(v, name) for name in VESSEL_FIELDS}
+    d["last_seen"] = v.last_seen.isoformat().replace("+00:00", "Z")
+    d["marking"] = marking
+    return d

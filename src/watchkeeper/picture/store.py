@@ -11,27 +11,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from watchkeeper.core.types import AisReport, VesselState
+from watchkeeper.picture.live import VESSEL_FIELDS
 from watchkeeper.store.models import Position, Vessel
 
 
 def _vessel_row(v: VesselState) -> dict[str, object]:
-    return {
-        "mmsi": v.mmsi,
-        "name": v.name,
-        "callsign": v.callsign,
-        "ship_type": v.ship_type,
-        "destination": v.destination,
-        "imo": v.imo,
-        "lat": v.lat,
-        "lon": v.lon,
-        "sog_kn": v.sog_kn,
-        "cog_deg": v.cog_deg,
-        "heading_deg": v.heading_deg,
-        "nav_status": v.nav_status,
-        "last_seen": v.last_seen,
-        "source": v.source,
-        "simulated": v.simulated,
-    }
+    return {name: getattr(v, name) for name in VESSEL_FIELDS}
 
 
 _POSITION_COLUMNS = (
