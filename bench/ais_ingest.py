@@ -132,6 +132,15 @@ def stages(path: Path) -> None:
     print(f"             bare pyais {py['cpu']:.2f}")
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak RSS (``VmHWM``): ``ru_maxrss`` would carry the parent's peak over the
+    fork and exec that started this child."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_child(kind: str, path: Path) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(path)], check=True, capture_output=True, text=True
@@ -150,7 +159,7 @@ def main() -> None:
     if args.child:
         kind, path = args.child[0], Path(args.child[1])
         result = (child_pyais if kind == "pyais" else child_watchkeeper)(path)
-        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["peak_rss_mb"] = peak_rss_mb()
         print(json.dumps(result))
         return
 

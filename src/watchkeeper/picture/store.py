@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from watchkeeper.core.types import AisReport, VesselState
@@ -47,18 +45,20 @@ class PictureStore:
             f"INSERT INTO positions ({', '.join(_POSITION_COLUMNS)}) "
             f"VALUES ({', '.join([mark] * len(_POSITION_COLUMNS))}) ON CONFLICT (log_seq) DO NOTHING"
         )
-
-    def _insert(self, table: type[Position] | type[Vessel]):  # type: ignore[no-untyped-def]
-        return (pg_insert if self._dialect == "postgresql" else sqlite_insert)(table)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in VESSEL_FIELDS if c != "mmsi")
+        self._vessel_sql = (
+            f"INSERT INTO vessels ({', '.join(VESSEL_FIELDS)}) "
+            f"VALUES ({', '.join([mark] * len(VESSEL_FIELDS))}) ON CONFLICT (mmsi) DO UPDATE SET {updates}"
+        )
 
     def write(self, reports: Iterable[AisReport], vessels: Sequence[VesselState]) -> None:
         """One transaction: the positions among ``reports`` and the latest state of ``vessels``.
 
-        Positions go through the driver's own ``executemany`` with a prepared statement (the hot path of
-        ingest: SQLAlchemy's per-row parameter processing cost more than the decoding). Times are written
-        exactly as SQLAlchemy writes ``UtcDateTime`` (naive UTC; on SQLite the text form of its DATETIME
-        type), so SQLAlchemy reads them back, and range queries compare them, as its own rows;
-        ``tests/picture`` checks it on both databases.
+        Positions and vessel states go through the driver's own ``executemany`` with prepared statements
+        (the hot path of ingest: SQLAlchemy's per-row parameter processing cost more than the decoding).
+        Times are written exactly as SQLAlchemy writes ``UtcDateTime`` (naive UTC; on SQLite the text
+        form of its DATETIME type), so SQLAlchemy reads them back, and range queries compare them, as its
+        own rows; ``tests/picture`` checks it on both databases.
         """
         to_db = _sqlite_time if self._dialect == "sqlite" else _naive_utc
         rows = [
@@ -73,12 +73,13 @@ class PictureStore:
             if rows:
                 conn.exec_driver_sql(self._position_sql, rows)
             if vessels:
-                stmt = self._insert(Vessel)
-                cols = {c: getattr(stmt.excluded, c) for c in _vessel_row(vessels[0]) if c != "mmsi"}
-                conn.execute(
-                    stmt.on_conflict_do_update(index_elements=["mmsi"], set_=cols),
-                    [_vessel_row(v) for v in vessels],
-                )
+                conn.exec_driver_sql(self._vessel_sql, [self._vessel_tuple(v, to_db) for v in vessels])
+
+    @staticmethod
+    def _vessel_tuple(v: VesselState, to_db: Callable[[datetime], object]) -> tuple[object, ...]:
+        row = _vessel_row(v)
+        row["last_seen"] = to_db(v.last_seen)
+        return tuple(row.values())
 
     def load_vessels(self) -> list[VesselState]:
         with self.engine.connect() as conn:

@@ -19,9 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from watchkeeper.core.errors import DecodeError, RejectReason
 from watchkeeper.core.types import TimeSource
+from watchkeeper.ingest.ais.fastpath import fast_decode
 
 # Plausible absolute times for tag blocks and receiver stamps: 1980-01-01 .. 2100-01-01 (POSIX s).
 MIN_UNIX_S = 315_532_800
@@ -40,7 +42,7 @@ _DIGIT = {str(i).encode(): i for i in range(10)}
 _STARTS = (ord("!"), ord("$"), ord("\\"))
 # The common line, whole: an optional tag block, then a complete AIS sentence. Anything else (and any
 # line this matches but whose checks fail in a way that needs a reason) takes the general path below.
-_COMMON = re.compile(
+COMMON_SENTENCE = re.compile(
     rb"(?:\\([\x20-\x5b\x5d-\x7e]*)\\)?!([A-Z]{2}VD[MO]),([1-9]),([1-9]),(\d{0,2}),([A-Za-z0-9]{0,2}),"
     rb"([0-W`-w]+),([0-5])\*([0-9A-F]{2})\r?\n?"
 )
@@ -141,11 +143,26 @@ def _suffix_time(suffix: bytes) -> datetime | None:
     return None
 
 
+def inline_message(m: re.Match[bytes], raw: bytes) -> dict[str, Any] | None:
+    """The report fields of a single-sentence line ``COMMON_SENTENCE`` matched, with ``"_time"`` (the
+    tag-block time and source, or ``(None, None)``), when the fast path decodes it; ``None`` otherwise.
+    Raises ``DecodeError`` when a check fails (the caller then lets ``parse_line`` give the reason)."""
+    tag = m.group(1)
+    tag_time = _tag_block_time(tag) if tag is not None else None
+    expected = int(m.group(9), 16)
+    if xor_checksum(raw[m.start(2) : m.start(9) - 1]) != expected:
+        raise DecodeError(RejectReason.BAD_CHECKSUM, "checksum")
+    fields = fast_decode(m.group(7), _DIGIT[m.group(8)])
+    if fields is not None:
+        fields["_time"] = (tag_time, TimeSource.TAG_BLOCK if tag_time is not None else None)
+    return fields
+
+
 def parse_line(raw: bytes) -> Fragment | GatehouseTime:
     """Parse one raw line (with or without its line end). Raises ``DecodeError``."""
     if len(raw) > MAX_LINE_BYTES:
         raise DecodeError(RejectReason.TOO_LARGE, f"line longer than {MAX_LINE_BYTES} bytes")
-    m = _COMMON.fullmatch(raw)
+    m = COMMON_SENTENCE.fullmatch(raw)
     if m is not None:
         tag, talker, count_b, number_b, seq_id, channel, payload, fill_b, checksum = m.groups()
         count, number = _DIGIT[count_b], _DIGIT[number_b]
