@@ -1,10 +1,10 @@
 """Alembic migrations up and down, one revision at a time, on SQLite and on the real PostgreSQL server.
 
-For every revision: what it adds is what ``REVISIONS`` says it does (tables; columns, indexes and triggers
+For every revision: what it adds is what ``revisions_say`` says it does (tables; columns, indexes and triggers
 on tables that were there before; functions and extensions on PostgreSQL), stepping down one revision and
 up again gives exactly the schema of a straight upgrade (inspector output, triggers, functions,
 extensions), and rows written before an upgrade are there, unchanged, after it. A revision added to the
-chain without its line in ``REVISIONS`` fails ``test_every_revision_is_described``.
+chain without its entry in ``revisions_say`` fails ``test_every_revision_is_described``.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def test_every_revision_is_described() -> None:
             try:
                 revisions_say(revision, dialect)
             except KeyError:
-                pytest.fail(f"say what revision {revision} does in tests/store/test_migrations.py REVISIONS")
+                pytest.fail(f"say what revision {revision} does in revisions_say (tests/store/test_migrations.py)")
 
 
 # ---------------------------------------------------------------- rows written before an upgrade
