@@ -94,7 +94,7 @@ def test_every_revision_is_described() -> None:
             try:
                 revisions_say(revision, dialect)
             except KeyError:
-                pytest.fail(f"say what revision {revision} does in revisions_say (tests/store/test_migrations.py)")
+                pytest.fail(f"say what revision {revision} does: revisions_say in {__file__}")
 
 
 # ---------------------------------------------------------------- rows written before an upgrade
