@@ -3,8 +3,9 @@
 The matrix (``test_releasability_matrix.py``) walks every route of the app. Before it does, every
 function registered here with ``@seeder`` runs once: it creates records of every marking through the
 real repositories or the real API, and says which values to try for the path parameters its routes
-take (``ctx.param("report_id", "12", ...)``). A route added later is walked with no change to the
-test; give its path parameters values here (a parameter with none is reported by
+take (``ctx.param("report_id", "12", ...)``) and, for a route that answers by its query string, which
+queries to walk (``ctx.query("/api/history/area", "bbox=...")``). A route added later is walked
+with no change to the test; give its path parameters values here (a parameter with none is reported by
 ``test_every_path_parameter_has_seed_values``). For routes answering bytes that the JSON walk cannot
 read (a photo), ``ctx.binary(path, marking)`` says the marking of what that concrete path serves.
 
@@ -14,8 +15,10 @@ A seeder takes ``SeedContext``: ``ctx.api`` (client, runtime, ``h(user)`` header
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sharing_helpers import Api, photo_b64
 
@@ -29,6 +32,7 @@ class SeedContext:
     seed_user: str
     params: dict[str, list[str]] = field(default_factory=dict)
     binaries: dict[str, str] = field(default_factory=dict)  # concrete path -> marking of what it serves
+    queries: dict[str, list[str]] = field(default_factory=dict)  # route path -> query strings to try
     markings: tuple[str, ...] = tuple(m.value for m in Marking)
 
     def param(self, name: str, *values: object) -> None:
@@ -36,6 +40,11 @@ class SeedContext:
 
     def binary(self, path: str, marking: str) -> None:
         self.binaries[path] = marking
+
+    def query(self, path: str, *queries: str) -> None:
+        """Query strings the walk tries on ``path`` besides the bare path (a route whose answer
+        depends on its query, e.g. an area and a time window)."""
+        self.queries.setdefault(path, []).extend(queries)
 
 
 Seeder = Callable[[SeedContext], None]
@@ -91,6 +100,23 @@ def track_history(ctx: SeedContext) -> None:
         "tracks": [{**r, "time": t.isoformat()} for r in rows],
     }
     ctx.param("track_id", *(r["track_id"] for r in rows), 999999)
+
+
+@seeder
+def history_area(ctx: SeedContext) -> None:
+    """Areas and windows over the picture's and the track history's seeded records (every marking)."""
+    from urllib.parse import urlencode
+
+    t = ctx.api.clock.now()
+    window = {"from": (t - timedelta(hours=1)).isoformat(), "to": (t + timedelta(hours=1)).isoformat()}
+    square = [[[1.3, 50.7], [1.9, 50.7], [1.9, 51.3], [1.3, 51.3], [1.3, 50.7]]]
+    polygon = json.dumps({"type": "Polygon", "coordinates": square})
+    ctx.query(
+        "/api/history/area",
+        urlencode({"bbox": "1.3,50.7,1.9,51.3", **window}),
+        urlencode({"polygon": polygon, **window, "kind": "ais"}),
+        urlencode({"polygon": polygon, **window, "kind": "tracks"}),
+    )
 
 
 @seeder

@@ -1,7 +1,8 @@
 """The releasability matrix: every route of the app, as a user of every role × every clearance, after
 seeding records of every marking (``matrix_registry.py``): no JSON object marked above the user's
 clearance appears anywhere in any response (JSON, NDJSON, CSV with a marking column; bytes via the
-registry's marking of each concrete path); no route fails with a server error (503, a deliberate
+registry's marking of each concrete path; query strings the registry gives a route are walked too);
+no route fails with a server error (503, a deliberate
 "not available yet", is allowed); every route refuses a
 request without a token.
 
@@ -95,7 +96,9 @@ def walk(seeded: SeedContext) -> tuple[list[str], int, int]:
         user = f"m-{role.value}-{clearance.value}"
         headers = api.h(user)
         for kind, method, path in routes:
-            for concrete in _concrete_paths(path, seeded.params):
+            concretes = _concrete_paths(path, seeded.params)
+            queries = seeded.queries.get(path, [])
+            for concrete in concretes + [f"{c}?{q}" for c in concretes for q in queries]:
                 where = f"{user} {method} {concrete}"
                 if kind == "websocket":
                     bodies = [_websocket_first_message(api, concrete, user)]

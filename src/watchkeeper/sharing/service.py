@@ -115,6 +115,12 @@ class SharingService:
     def vessel_marking(self, mmsi: int) -> str:
         return self._overrides.get(("vessel", str(mmsi)), DEFAULT_MARKING.value)
 
+    def vessel_releases(self) -> dict[int, str]:
+        """Every vessel whose marking was changed by a release, with its marking now (the others are
+        ``DEFAULT_MARKING``): lets a store query keep only the vessels a clearance may see."""
+        overrides = list(self._overrides.items())
+        return {int(oid): m for (otype, oid), m in overrides if otype == "vessel" and oid.isdigit()}
+
     def live_resolver(self, item: dict[str, Any]) -> str | None:
         """The effective marking of a live-message record whose own may be out of date (vessels)."""
         mmsi = item.get("mmsi")
