@@ -68,7 +68,8 @@ class TrackOutput:
     for the track, see ``ais_fusion``); ``name`` (the vessel name from AIS static data, "" when unknown);
     ``mode_probability`` (n, M) of the IMM modes ``mode_names`` (``"steady"``, ``"manoeuvring"``: see
     ``models``); ``age_s`` since the track's first plot or report; ``plot_updates``, ``ais_updates`` and
-    ``field_updates`` (radar plots, AIS reports and drone/observer detections that updated it); ``since_update_s`` (coasting time: seconds since its last
+    ``field_updates`` (radar plots, AIS reports and drone/observer detections that updated it);
+    ``since_update_s`` (coasting time: seconds since its last
     update by any sensor); ``position_sigma_m`` (1σ along the major axis of its position uncertainty);
     ``speed_sigma_kn`` (1σ of its speed).
     """
