@@ -311,7 +311,7 @@ class IncidentBook:
         detail: dict[str, Any] = {
             "obs_id": obs.obs_id, "source": source_of(obs), "kind": obs.kind.value, "sensor": obs.sensor_uid,
             "lat": round(obs.lat, 6), "lon": round(obs.lon, 6), "ce_m": obs.ce_m, "persons": obs.persons,
-            "boat_type": obs.boat_type, "cot_type": obs.cot_type, "marking": obs.marking,
+            "boat_type": obs.boat_type, "cot_type": obs.cot_type, "observation_marking": obs.marking,
         }  # fmt: skip
         where = f"at {obs.lat:.4f}, {obs.lon:.4f}"
         if link is not None:
