@@ -88,7 +88,7 @@ def test_a_detection_of_a_young_small_craft_track_opens_its_incident_at_once() -
     watch = _run({1: boat}, 40.0, [seen])
     inc = watch.book.incidents[watch.book.by_track[1]]
     assert inc.source == "drone" and inc.track_ids == [1]
-    assert inc.opened_time == EPOCH + timedelta(seconds=22.5)
+    assert inc.opened_time == seen.event_time  # opened when it was seen
     assert _observations(watch, inc.incident_id) == [seen.obs_id]
 
 

@@ -226,13 +226,12 @@ class IncidentBook:
         if not detections:
             return []
         events: list[IncidentEvent] = []
-        now = ctx.time
         candidates = self._candidates(ctx)
         views = {v.track_id: v for v in ctx.tracks}
         for obs in detections:
             link = nearest(obs, candidates, self.settings)
             if link is None:
-                opened = self._open_from(obs, now)
+                opened = self._open_from(obs, obs.event_time)
                 events += [opened, self._observed(opened.incident, obs, None)]
                 x, y = (float(v) for v in to_utm(obs.lon, obs.lat))
                 candidates.append(Candidate(opened.incident.incident_id, None, x, y, obs.event_time))
@@ -240,7 +239,7 @@ class IncidentBook:
             c = link.candidate
             if c.incident_id is None:  # a small-craft track not yet in an incident: the detection opens it
                 assert c.track_id is not None
-                opened = self._open(views[c.track_id], now)
+                opened = self._open(views[c.track_id], obs.event_time)  # opened when seen
                 opened.incident.source = source_of(obs)
                 events.append(opened)
                 candidates = [
