@@ -3,8 +3,8 @@
 ::
 
     watch = Watch()                                   # settings: AlertSettings({...}) to override
-    for scan, ais in feed:                            # TrackScan per radar scan, AIS reports since the last
-        step = watch.step(scan, ais)
+    for scan, ais, field in feed:                     # TrackScan per radar scan, AIS and field since the last
+        step = watch.step(scan, ais, field)
         publish(step.alerts, step.incidents)          # AlertEvent / IncidentEvent (to_dict() for the wire)
 
 ``step`` is pure event time: the same scans in the same order give the same alerts and incidents,
@@ -21,7 +21,7 @@ from watchkeeper.alerts.engine import AlertEngine
 from watchkeeper.alerts.geometry import StraitGeometry
 from watchkeeper.alerts.scan import TrackScan
 from watchkeeper.alerts.types import AlertEvent
-from watchkeeper.core.types import AisReport
+from watchkeeper.core.types import AisReport, FieldObservation
 from watchkeeper.incidents.book import IncidentBook, IncidentEvent
 
 
@@ -42,9 +42,12 @@ class Watch:
         self.engine = AlertEngine(self.settings, geometry)
         self.book = IncidentBook(self.settings, numbered)
 
-    def step(self, scan: TrackScan, ais: Sequence[AisReport] = ()) -> WatchStep:
+    def step(
+        self, scan: TrackScan, ais: Sequence[AisReport] = (), field: Sequence[FieldObservation] = ()
+    ) -> WatchStep:
+        """``field``: the drone and observer detections of the scan's window (to the incidents)."""
         alerts = self.engine.step(scan, ais)
         ctx = self.engine.last_context
         assert ctx is not None
-        incidents = self.book.step(ctx, alerts)
+        incidents = self.book.step(ctx, alerts, field)
         return WatchStep(alerts, incidents)

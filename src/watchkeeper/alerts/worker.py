@@ -1,8 +1,9 @@
 """The alert rules and incidents inside the service: ``track.update`` in, alerts and incidents out.
 
 Drives the pure watch (``watch.Watch``: alert engine + incident book), scan by scan, exactly as
-``watchkeeper replay`` does: each scan's tracks with the AIS reports of its window, which the tracker
-attaches to the message (so the AIS the rules see is the AIS the tracker used, in any delivery order).
+``watchkeeper replay`` does: each scan's tracks with the AIS reports and the drone/observer detections of
+its window, which the tracker attaches to the message (so what the rules and the incidents see is what the
+tracker used, in any delivery order).
 Each step is stored first (``recorder.WatchRecorder``: alerts, incidents, timeline), then announced on
 ``picture.update`` (``kind: "alert"`` / ``"incident"``, filtered per user by marking in the live hub) and on
 ``alert.<rule>`` / ``incident.<event>`` for other consumers (partner feeds, TAK out).
@@ -20,7 +21,7 @@ from watchkeeper.alerts.recorder import WatchRecorder
 from watchkeeper.alerts.scan import TrackScan
 from watchkeeper.alerts.watch import Watch
 from watchkeeper.core.errors import DecodeError
-from watchkeeper.core.wire import ais_from_items
+from watchkeeper.core.wire import ais_from_items, observations_from_items
 from watchkeeper.picture.live import PICTURE_SUBJECT
 
 if TYPE_CHECKING:
@@ -48,12 +49,13 @@ class AlertService:
             body = json.loads(payload)
             scan = scan_from_message(body)
             ais = ais_from_items(body.get("ais", []))
+            field = observations_from_items(body.get("field", []))
         except (ValueError, KeyError, TypeError, DecodeError) as exc:
             log.error("alerts: %s message dropped: %s", subject, exc)
             return
         if self.watch.engine.time is not None and scan.time <= self.watch.engine.time:
             return  # a scan already processed (redelivered): the store has its results
-        step = self.watch.step(scan, ais)
+        step = self.watch.step(scan, ais, field)
         self.recorder.simulated = bool(body.get("simulated"))
         messages = await asyncio.to_thread(self.recorder.record, self.watch, step)
         for message in messages:

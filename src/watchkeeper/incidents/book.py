@@ -11,7 +11,12 @@ incident events of that scan. What it does by itself (actor ``system``):
 * **lost_contact** when the ``lost_contact`` alert is raised; back to the state before when re-acquired;
 * **landed_uk** / **returned_fr** (inferred) when the track ends within ``landing_shore_m`` of the UK /
   French shore — and, for the French shore, only after the boat had left it (a departure alert);
-* keeps the last position and the highest alert severity.
+* keeps the last position and the highest alert severity;
+* **field detections** (a drone's or an observer's boat or persons, ``incidents.field``): linked to the
+  incident of the nearest small-craft contact in time and space — opening the incident of a small-craft
+  track not yet in one — or opening an incident of their own (``source`` ``drone`` / ``observer``); the
+  observation goes to the timeline, the marking becomes the most restrictive of the incident's and the
+  observation's, and a count of persons seen replaces the average estimate (never a user's figure).
 
 What people do (task an asset, record an interception, a rescue, persons at landing, notes, close) comes
 through ``transition`` / ``add_note`` / ``set_persons``, validated by ``lifecycle``; the store records
@@ -20,7 +25,8 @@ who did it (audited at the API).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -29,7 +35,10 @@ from typing import Any
 from watchkeeper.alerts.config import AlertSettings, declare
 from watchkeeper.alerts.context import ScanContext, TrackView
 from watchkeeper.alerts.types import AlertEvent, EventKind, RuleName, Severity, iso_utc
-from watchkeeper.core.marking import DEFAULT_MARKING, Marking, combine
+from watchkeeper.core.marking import DEFAULT_MARKING, Marking, combine, parse_marking
+from watchkeeper.core.types import FieldObservation
+from watchkeeper.geo.frames import to_utm
+from watchkeeper.incidents.field import Candidate, Link, concerns_incidents, nearest, source_of
 from watchkeeper.incidents.lifecycle import (
     ALLOWED,
     IncidentState,
@@ -41,6 +50,7 @@ from watchkeeper.incidents.lifecycle import (
 )
 
 SYSTEM = "system"
+KNOT_MPS = 1852.0 / 3600.0
 
 OPEN_AFTER = declare(
     "incidents.open_after_s", 60.0, "s", 0.0, 3600.0,
@@ -63,6 +73,7 @@ class TimelineKind(StrEnum):
     TRACK = "track"
     NOTE = "note"
     PERSONS = "persons"
+    OBSERVATION = "observation"  # a drone's or an observer's detection (incidents.field)
 
 
 @dataclass(slots=True)
@@ -101,6 +112,8 @@ class Incident:
     closed_time: datetime | None = None
     state_before_lost: IncidentState | None = None
     departed: bool = False  # a departure alert was raised on one of its tracks
+    source: str = "track"  # what opened it: "track" (radar), "drone", "observer"
+    persons_from: str = "average"  # where the estimate comes from: "average", "observation", a user
     timeline: list[TimelineEntry] = field(default_factory=list)
 
     @property
@@ -122,6 +135,7 @@ class Incident:
             "lat": round(self.lat, 6),
             "lon": round(self.lon, 6),
             "marking": self.marking.value,
+            "source": self.source,
             "closed_utc": None if self.closed_time is None else iso_utc(self.closed_time),
         }
         if timeline:
@@ -152,10 +166,18 @@ class IncidentBook:
         self.settings = settings or AlertSettings()
         self.incidents: dict[str, Incident] = {}
         self.by_track: dict[int, str] = {}
+        self.seen: dict[str, datetime] = {}  # incident → event time its contact was last seen
         self._count_by_day: dict[str, int] = dict(numbered or {})
 
     # ---- automatic ---------------------------------------------------------------------------------
-    def step(self, ctx: ScanContext, alert_events: Iterable[AlertEvent] = ()) -> list[IncidentEvent]:
+    def step(
+        self,
+        ctx: ScanContext,
+        alert_events: Iterable[AlertEvent] = (),
+        field: Sequence[FieldObservation] = (),
+    ) -> list[IncidentEvent]:
+        """One scan: its tracks and alerts (``ctx``, ``alert_events``) and the drone/observer detections
+        that arrived in its window (``field``, any order: taken in event-time order)."""
         s = self.settings
         open_after = s.number(OPEN_AFTER.key)
         events: list[IncidentEvent] = []
@@ -182,6 +204,7 @@ class IncidentBook:
                 inc = self.incidents[self.by_track[v.track_id]]
                 if inc.is_open:
                     inc.lat, inc.lon = v.lat, v.lon
+                    self.seen[inc.incident_id] = now
                 continue
             if not v.small_craft or (v.age_s() < open_after and v.track_id not in named):
                 continue
@@ -193,13 +216,135 @@ class IncidentBook:
             if inc is None or not inc.is_open or ended.track_id != inc.track_ids[-1]:
                 continue
             events.extend(self._on_track_end(inc, ended.last_view, now))
+        events.extend(self._on_field(ctx, field))
         return events
 
-    def _open(self, v: TrackView, now: datetime) -> IncidentEvent:
+    def _on_field(self, ctx: ScanContext, field: Sequence[FieldObservation]) -> list[IncidentEvent]:
+        detections = sorted(
+            (o for o in field if concerns_incidents(o)), key=lambda o: (o.event_time, o.obs_id)
+        )
+        if not detections:
+            return []
+        events: list[IncidentEvent] = []
+        candidates = self._candidates(ctx)
+        views = {v.track_id: v for v in ctx.tracks}
+        for obs in detections:
+            link = nearest(obs, candidates, self.settings)
+            if link is None:
+                opened = self._open_from(obs, obs.event_time)
+                events += [opened, self._observed(opened.incident, obs, None)]
+                x, y = (float(v) for v in to_utm(obs.lon, obs.lat))
+                candidates.append(Candidate(opened.incident.incident_id, None, x, y, obs.event_time))
+                continue
+            c = link.candidate
+            if c.incident_id is None:  # a small-craft track not yet in an incident: the detection opens it
+                assert c.track_id is not None
+                opened = self._open(views[c.track_id], obs.event_time)  # opened when seen
+                opened.incident.source = source_of(obs)
+                events.append(opened)
+                candidates = [
+                    Candidate(opened.incident.incident_id, k.track_id, k.x, k.y, k.time, k.vx, k.vy)
+                    if k.track_id == c.track_id else k
+                    for k in candidates
+                ]  # fmt: skip
+                inc = opened.incident
+            else:
+                inc = self.incidents[c.incident_id]
+            events.append(self._observed(inc, obs, link))
+        return events
+
+    def _candidates(self, ctx: ScanContext) -> list[Candidate]:
+        """This scan's small-craft tracks, and the open incidents not held by any of them."""
+        out: list[Candidate] = []
+        held: set[str] = set()
+        for v in ctx.tracks:
+            iid = self.by_track.get(v.track_id)
+            if iid is not None:
+                held.add(iid)
+            if not v.small_craft and iid is None:
+                continue
+            if v.fit is not None:
+                vx, vy = v.fit.vx, v.fit.vy
+            else:
+                course = math.radians(v.cog_deg)
+                vx, vy = (v.sog_kn * KNOT_MPS * math.sin(course), v.sog_kn * KNOT_MPS * math.cos(course))
+            out.append(Candidate(iid, v.track_id, v.x, v.y, ctx.time, vx, vy))
+        for iid, inc in self.incidents.items():
+            if inc.is_open and iid not in held and iid in self.seen:
+                x, y = (float(v) for v in to_utm(inc.lon, inc.lat))
+                out.append(Candidate(iid, None, x, y, self.seen[iid]))
+        return out
+
+    def _open_from(self, obs: FieldObservation, now: datetime) -> IncidentEvent:
+        """An incident opened by a detection no contact explains."""
+        persons = obs.persons if obs.persons is not None else int(self.settings.number(PERSONS_PER_BOAT.key))
+        inc = Incident(
+            incident_id=self._next_id(now),
+            opened_time=now,
+            updated_time=now,
+            state=IncidentState.DETECTED,
+            track_ids=[],
+            persons_estimate=persons,
+            lat=obs.lat,
+            lon=obs.lon,
+            marking=parse_marking(obs.marking),
+            source=source_of(obs),
+            persons_from="observation" if obs.persons is not None else "average",
+        )
+        self.incidents[inc.incident_id] = inc
+        self.seen[inc.incident_id] = obs.event_time
+        how = f"{obs.persons} persons seen" if obs.persons is not None else (
+            f"persons estimated at {persons} (average a boat, Home Office 2024)"
+        )  # fmt: skip
+        entry = self._log(
+            inc, now, TimelineKind.OPENED, SYSTEM,
+            f"{source_of(obs)} detection of {obs.kind.value} at {obs.lat:.4f}, {obs.lon:.4f}, no small-craft "
+            f"contact near; {how}",
+            {"obs_id": obs.obs_id, "source": source_of(obs)},
+        )  # fmt: skip
+        return IncidentEvent(IncidentEventKind.OPENED, now, inc, entry)
+
+    def _observed(self, inc: Incident, obs: FieldObservation, link: Link | None) -> IncidentEvent:
+        """The detection in the incident's timeline; marking, persons and position follow from it."""
+        inc.marking = combine([inc.marking, parse_marking(obs.marking)])
+        detail: dict[str, Any] = {
+            "obs_id": obs.obs_id, "source": source_of(obs), "kind": obs.kind.value, "sensor": obs.sensor_uid,
+            "lat": round(obs.lat, 6), "lon": round(obs.lon, 6), "ce_m": obs.ce_m, "persons": obs.persons,
+            "boat_type": obs.boat_type, "cot_type": obs.cot_type, "observation_marking": obs.marking,
+        }  # fmt: skip
+        where = f"at {obs.lat:.4f}, {obs.lon:.4f}"
+        if link is not None:
+            c = link.candidate
+            detail["distance_m"] = round(link.distance_m, 1)
+            if c.track_id is not None:
+                detail["track_id"] = c.track_id
+                where += f", {link.distance_m:.0f} m from track {c.track_id}"
+            else:
+                where += f", {link.distance_m:.0f} m from where the contact was last seen"
+                inc.lat, inc.lon = obs.lat, obs.lon  # no track holds it: the detection is the latest fix
+                self.seen[inc.incident_id] = max(
+                    self.seen.get(inc.incident_id, obs.event_time), obs.event_time
+                )
+        text = f"{source_of(obs)} detection of {obs.kind.value} {where}"
+        if obs.persons is not None:
+            text += f"; {obs.persons} persons seen"
+            if inc.persons_from in ("average", "observation"):
+                detail["persons_estimate"] = obs.persons
+                inc.persons_estimate = obs.persons
+                inc.persons_from = "observation"
+        if obs.text:
+            text += f": {obs.text[:200]}"
+        entry = log(inc, obs.event_time, TimelineKind.OBSERVATION, _actor(obs), text, detail)
+        return IncidentEvent(IncidentEventKind.UPDATED, obs.event_time, inc, entry)
+
+    def _next_id(self, now: datetime) -> str:
         day = now.strftime("%Y%m%d")
         n = self._count_by_day.get(day, 0) + 1
         self._count_by_day[day] = n
-        incident_id = f"INC-{day}-{n:04d}"
+        return f"INC-{day}-{n:04d}"
+
+    def _open(self, v: TrackView, now: datetime) -> IncidentEvent:
+        incident_id = self._next_id(now)
         persons = int(self.settings.number(PERSONS_PER_BOAT.key))
         inc = Incident(
             incident_id=incident_id,
@@ -214,6 +359,7 @@ class IncidentBook:
         )
         self.incidents[incident_id] = inc
         self.by_track[v.track_id] = incident_id
+        self.seen[incident_id] = now
         entry = self._log(
             inc,
             now,
@@ -322,6 +468,11 @@ class IncidentBook:
         return set_state(inc, target, now, actor, text)
 
 
+def _actor(obs: FieldObservation) -> str:
+    """Who saw it: the reporting user, or the CoT uid of the drone or TAK client."""
+    return obs.sensor_uid if obs.sensor_uid.startswith("report:") else f"cot:{obs.sensor_uid}"
+
+
 def _allowed(inc: Incident) -> frozenset[IncidentState]:
     return ALLOWED[inc.state]
 
@@ -395,6 +546,7 @@ def set_persons_estimate(inc: Incident, actor: str, time: datetime, estimate: in
     value = check_persons(estimate, "persons_estimate")
     before = inc.persons_estimate
     inc.persons_estimate = value
+    inc.persons_from = actor
     entry = log(inc, time, TimelineKind.PERSONS, actor, f"persons estimate {before} → {value}",
                 {"persons_estimate": value, "before": before})  # fmt: skip
     return IncidentEvent(IncidentEventKind.UPDATED, time, inc, entry)

@@ -34,6 +34,8 @@ class IncidentRow(Base):
     track_ids: Mapped[list[int]] = mapped_column(JSON, nullable=False, default=list)
     marking: Mapped[str] = mapped_column(String(16), nullable=False)
     simulated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # what opened it: "track", "drone", "observer" (migration 0012)
+    source: Mapped[str] = mapped_column(String(16), nullable=False, default="track", server_default="track")
 
     __table_args__ = (Index("ix_incidents_state_opened", "state", "opened_time"),)
 

@@ -68,6 +68,7 @@ def summary(row: IncidentRow) -> dict[str, Any]:
         "lon": row.lon,
         "track_ids": list(row.track_ids or []),
         "marking": row.marking,
+        "source": row.source,
         "simulated": row.simulated,
     }
 
@@ -97,6 +98,7 @@ def _to_incident(row: IncidentRow) -> Incident:
         outcome=None if row.outcome is None else Outcome(row.outcome),
         severity=Severity.parse(row.severity),
         closed_time=row.closed_time,
+        source=row.source,
     )
 
 
@@ -159,6 +161,7 @@ class IncidentStore:
                         track_ids=list(inc.track_ids),
                         marking=inc.marking.value,
                         simulated=simulated,
+                        source=inc.source,
                     )
                     session.add(row)
                     session.flush()
@@ -177,6 +180,8 @@ class IncidentStore:
                     )
                 if self._recorded(session, row.incident_id, entry):
                     continue  # the same observation again (a replay, a restart): recorded once
+                if entry.kind is TimelineKind.OBSERVATION and "persons_estimate" in entry.detail:
+                    self._observed_persons(session, row, int(entry.detail["persons_estimate"]))
                 session.add(_timeline_row(row.incident_id, entry))
                 n += 1
         return n
@@ -195,6 +200,22 @@ class IncidentStore:
             .limit(1)
         )
         return found is not None
+
+    @staticmethod
+    def _observed_persons(session: Session, row: IncidentRow, persons: int) -> None:
+        """A count of persons seen by a drone or an observer replaces the estimate, unless a user has
+        given one (the store is the truth for what users did)."""
+        by_user = session.scalar(
+            select(IncidentTimelineRow.id)
+            .where(
+                IncidentTimelineRow.incident_id == row.incident_id,
+                IncidentTimelineRow.kind == TimelineKind.PERSONS.value,
+                IncidentTimelineRow.actor != SYSTEM,
+            )
+            .limit(1)
+        )
+        if by_user is None:
+            row.persons_estimate = persons
 
     @staticmethod
     def _merge(row: IncidentRow, inc: Incident) -> None:

@@ -9,7 +9,10 @@ One subscription takes all observations (``obs.>``), so AIS and radar arrive in 
 published (one JetStream consumer over the OBS stream, one in-process queue): two subscriptions would
 let one stream run ahead of the other and make inputs late at random — live would no longer equal replay.
 Each ``track.update`` carries the AIS position reports of its scan window (``ais``), so the alerts worker
-steps on exactly what the tracker used, whatever the delivery order of other subjects.
+steps on exactly what the tracker used, whatever the delivery order of other subjects. Drone and observer
+detections (``obs.drone.<uid>``, ``obs.report``) come on the same subscription: boats with a circular
+error are position measurements for the tracker (``tracking.field``), and every detection of a boat or
+of persons rides on the ``track.update`` of its window (``field``) to the incidents, the same way.
 
 The radars come from the sensors file the runtime was given (``WATCHKEEPER_RADARS_FILE``, the scenario
 ``sensors.json`` format); without one there is no radar picture and the worker does not start.
@@ -29,8 +32,15 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from watchkeeper.core.errors import DecodeError
-from watchkeeper.core.types import AisReport
-from watchkeeper.core.wire import ais_items, decode_ais, decode_plots
+from watchkeeper.core.types import AisReport, FieldObservation
+from watchkeeper.core.wire import (
+    ais_items,
+    decode_ais,
+    decode_observations,
+    decode_plots,
+    observation_to_dict,
+)
+from watchkeeper.incidents.field import concerns_incidents
 from watchkeeper.picture.live import PICTURE_SUBJECT
 from watchkeeper.tracking.history import TrackHistory
 from watchkeeper.tracking.live import LiveTracker
@@ -48,10 +58,16 @@ TRACK_SUBJECT = "track.update"
 
 
 def scan_message(
-    out: TrackOutput, *, simulated: bool, marking: str, ais: Sequence[AisReport] = ()
+    out: TrackOutput,
+    *,
+    simulated: bool,
+    marking: str,
+    ais: Sequence[AisReport] = (),
+    field: Sequence[FieldObservation] = (),
 ) -> dict[str, Any]:
     """One scan's confirmed tracks: the ``track.update`` / ``picture.update`` (``kind: "tracks"``) body,
-    with the AIS position reports of the scan's window (``[previous scan, this scan)``)."""
+    with the AIS position reports and the drone/observer detections of the scan's window
+    (``[previous scan, this scan)``). Each detection keeps its own marking (the live hub filters it)."""
     return {
         "kind": "tracks",
         "time": iso_utc(output_time(out)),
@@ -59,6 +75,7 @@ def scan_message(
         "marking": marking,
         "tracks": track_messages(out, simulated=simulated, marking=marking),
         "ais": ais_items(ais),
+        "field": [observation_to_dict(o) for o in field],
     }
 
 
@@ -78,6 +95,7 @@ class TrackerService:
         self.scans = 0
         self.late = 0
         self._ais: list[AisReport] = []  # pushed, not yet attached to a released scan
+        self._field: list[FieldObservation] = []  # the same for boat and persons detections
 
     async def on_observations(self, subject: str, payload: bytes) -> None:
         outputs: list[TrackOutput] = []
@@ -90,11 +108,23 @@ class TrackerService:
             elif subject.startswith("obs.radar."):
                 for p in decode_plots(payload):
                     outputs += self.live.push_plot(p)
+            elif subject.startswith("obs.drone.") or subject == "obs.report":
+                for o in decode_observations(payload):
+                    if concerns_incidents(o):
+                        outputs += self.live.push_field(o)
+                        self._field.append(o)
             else:
-                return  # drone and observer reports: not radar measurements (incidents use them)
+                return
         except DecodeError as exc:
             log.error("tracker: %s message dropped: %s", subject, exc)
         await self.emit(outputs)
+
+    def _take_field(self, before: datetime) -> list[FieldObservation]:
+        taken = sorted(
+            (o for o in self._field if o.event_time < before), key=lambda o: (o.event_time, o.obs_id)
+        )
+        self._field = [o for o in self._field if o.event_time >= before]
+        return taken
 
     def _take_ais(self, before: datetime) -> list[AisReport]:
         taken = sorted((r for r in self._ais if r.event_time < before), key=lambda r: r.event_time)
@@ -109,7 +139,8 @@ class TrackerService:
         for out in outputs:
             await asyncio.to_thread(self.history.write, out, simulated=self.simulated, marking=self.marking)
             ais = self._take_ais(output_time(out))
-            message = scan_message(out, simulated=self.simulated, marking=self.marking, ais=ais)
+            field = self._take_field(output_time(out))
+            message = scan_message(out, simulated=self.simulated, marking=self.marking, ais=ais, field=field)
             body = json.dumps(message).encode()
             msg_id = f"scan:{out.time:.3f}"
             await self.runtime.bus.publish(TRACK_SUBJECT, body, msg_id=msg_id)
