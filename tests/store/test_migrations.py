@@ -67,6 +67,8 @@ def revisions_say(revision: str, dialect: str) -> Change:
         )
     if revision == "0009":
         return Change(tables=f({"sar_drift_runs"}))
+    if revision == "0012":
+        return Change(columns={"incidents": f({"source"})})
     if revision == "0011":
         if pg:
             return Change(
