@@ -1,8 +1,10 @@
-"""The fast path (168-bit position reports, type 5, type 24) gives exactly what the pyais path gives."""
+"""The fast path (168-bit position reports, types 4, 5, 11, 21, 24, 27) gives exactly what the pyais path
+gives."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -56,23 +58,57 @@ def test_random_type24_match_pyais() -> None:
     assert hits[0] > 250 and hits[1] > 100, hits
 
 
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from("4;EHK"), st.integers(0, 5), st.text(alphabet=ARMOUR, min_size=5, max_size=70))
+def test_random_other_types_any_length_match_pyais(first: str, fill: int, rest: str) -> None:
+    """Types 4, 11, 21, 24 and 27 of every length: where the fast path answers, pyais agrees."""
+    fast, slow = _both((first + rest).encode(), fill)
+    if fast is not None:
+        assert fast == slow
+
+
 def test_real_messages_match_pyais(shared_data: Path) -> None:
-    n = 0
+    """Every decodable message of the real captures, multi-part ones assembled, by type."""
+    n: Counter[int] = Counter()
     for path in sorted((shared_data / "ais" / "raw_nmea").iterdir()):
+        pending: list[Fragment] = []
         for raw in path.read_bytes().splitlines():
             try:
                 frag = parse_line(raw)
             except DecodeError:
                 continue
-            if not isinstance(frag, Fragment) or frag.count != 1:
+            if not isinstance(frag, Fragment):
                 continue
-            fast, slow = _both(frag.payload, frag.fill_bits)
+            if frag.number == 1:
+                pending = []
+            pending.append(frag)
+            if frag.number != frag.count or len(pending) != frag.count:
+                continue
+            payload = b"".join(f.payload for f in pending)
+            fast, slow = _both(payload, frag.fill_bits)
             if fast is not None:
                 assert fast == slow, raw
-                n += 1
-    assert n > 1800
+                n[ARMOUR.index(chr(payload[0]))] += 1
+    assert sum(n.values()) > 2500
+    for msg_type in (1, 3, 4, 5, 18, 21, 24, 27):
+        assert n[msg_type] > 10, (msg_type, n)
 
 
 @pytest.mark.parametrize("payload", [b"15RTgt0PAso;90TKcjM8h6g208C", b"55RTgt0PAso;90TKcjM8h6g208CQ"])
 def test_not_for_the_fast_path(payload: bytes) -> None:
     assert fast_decode(payload, 0) is None  # short, or a type 5 of another length: pyais decodes it
+
+
+def test_random_other_types_reach_the_fast_path() -> None:
+    """The random lengths above do reach the new decoders (and agree with pyais there)."""
+    rng = random.Random(27)
+    hits: Counter[str] = Counter()
+    for i in range(4000):
+        first = "4;EHK"[i % 5]
+        payload = (first + "".join(rng.choice(ARMOUR) for _ in range(rng.randint(14, 62)))).encode()
+        fill = rng.randint(0, 5)
+        fast, slow = _both(payload, fill)
+        if fast is not None:
+            assert fast == slow, (payload, fill)
+            hits[first] += 1
+    assert min(hits[c] for c in "4;EHK") > 200, hits

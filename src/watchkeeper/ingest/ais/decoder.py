@@ -22,23 +22,28 @@ message takes the first such time among its fragments and the receive time of it
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 from pyais.bit_vector import bit_vector
 from pyais.exceptions import UnknownPartNoException
 from pyais.messages import MSG_CLASS
 
 from watchkeeper.core.errors import DecodeError, RejectReason
 from watchkeeper.core.types import AisReport, Reject, TimeSource
+from watchkeeper.ingest.ais import batch
 from watchkeeper.ingest.ais.fastpath import fast_decode
 from watchkeeper.ingest.ais.report import REPORT_TYPES, Fields, report_fields
 from watchkeeper.ingest.ais.sentence import (
     COMMON_SENTENCE,
+    MAX_LINE_BYTES,
     Fragment,
     GatehouseTime,
-    inline_message,
     parse_line,
+    tag_block_time,
 )
 
 # Types pyais decodes that ITU-R M.1371 defines (pyais also maps id 0 onto type 1: not trusted here).
@@ -47,6 +52,7 @@ _KNOWN_TYPES = frozenset(range(1, 29)) & frozenset(MSG_CLASS)
 # interrogations, channel management...): their checksum and armour are checked, they are counted as
 # accepted and kept in the input log, but not decoded field by field — nothing downstream reads them.
 _NO_PICTURE_TYPES = _KNOWN_TYPES - REPORT_TYPES
+_DIGIT_VALUE = {str(i).encode(): i for i in range(10)}
 # 6-bit value of each armour character (the first character of a payload is its message type).
 _ARMOUR_VALUE = {c: (c - 48 if c < 88 else c - 56) for c in [*range(48, 88), *range(96, 120)]}
 
@@ -103,42 +109,146 @@ class AisDecoder:
     ) -> FeedResult:
         """Decode a batch of (line_no, raw) with consecutive input-log sequence numbers.
 
-        The commonest line — one whole single-sentence message the fast path decodes, not after a
-        Gatehouse line — is decoded inline, with no intermediate objects; every other line, and any line
-        whose checks fail, goes through ``_feed`` (which finds the same answer or the reason it fails).
+        The whole batch at once: every line is matched against ``COMMON_SENTENCE``; the checksums of all
+        matched lines, and every field of the 168-bit position reports among them, are computed together
+        (``batch.py``, numpy). A matched line whose checksum holds skips ``parse_line`` (its fragment is
+        made from the match); any other line — and any line right after a possible Gatehouse line, whose
+        time it may take — goes through ``_feed``, in order, which finds the answer or the reason it fails.
         """
         out = FeedResult()
-        feed = self._feed
+        n = len(lines)
+        if n == 0:
+            return out
         common = COMMON_SENTENCE.fullmatch
+        matches: list[re.Match[bytes] | None] = [None] * n
+        tag_times: dict[int, datetime] = {}  # line index -> tag-block time (matched lines with one)
+        cand: list[int] = []  # indices of the matched lines (single- or multi-part sentences)
+        ck_start: list[int] = []
+        pay_start: list[int] = []
+        pay_end: list[int] = []
+        offset = 0
+        maybe_gatehouse = self._gatehouse is not None
+        for i, (_line_no, raw) in enumerate(lines):
+            size = len(raw)
+            m = None if maybe_gatehouse or size > MAX_LINE_BYTES else common(raw)
+            if m is None:
+                maybe_gatehouse = b"$PGHP," in raw
+            else:
+                maybe_gatehouse = False
+                if raw[0] != 92:  # no tag block: the sentence starts the line
+                    start = 1
+                else:
+                    try:
+                        tag_time = tag_block_time(m.group(1))
+                    except DecodeError:
+                        offset += size
+                        continue
+                    if tag_time is not None:
+                        tag_times[i] = tag_time
+                    start = m.start(2)
+                matches[i] = m
+                cand.append(i)
+                ck_start.append(offset + start)
+                ps, pe = m.span(7)
+                pay_start.append(offset + ps)
+                pay_end.append(offset + pe)
+            offset += size
+        fast: list[AisReport | None] = [None] * n
+        if cand:
+            out.accepted += self._decode_positions(
+                lines,
+                matches,
+                cand,
+                ck_start,
+                pay_start,
+                pay_end,
+                tag_times,
+                fast,
+                receive_time,
+                first_log_seq,
+            )
+        tagged = TimeSource.TAG_BLOCK
         reports = out.reports
-        source, simulated = self.source, self.simulated
-        receive = TimeSource.RECEIVE
         for i, (line_no, raw) in enumerate(lines):
+            report = fast[i]
+            if report is not None:
+                reports.append(report)
+                continue
             log_seq = None if first_log_seq is None else first_log_seq + i
-            m = common(raw)
-            if m is not None and m.group(3) == b"1" and m.group(4) == b"1" and self._gatehouse is None:
-                try:
-                    fields = inline_message(m, raw)
-                except DecodeError:
-                    fields = None  # the general path below rejects it with its reason
-                if fields is not None:
-                    event_time, time_source = fields.pop("_time")
-                    if event_time is None:
-                        event_time, time_source = receive_time, receive
-                    out.accepted += 1
-                    reports.append(
-                        AisReport(
-                            event_time=event_time,
-                            time_source=time_source,
-                            source=source,
-                            log_seq=log_seq,
-                            simulated=simulated,
-                            **fields,
-                        )
-                    )
-                    continue
-            feed(raw, line_no, receive_time, log_seq, out)
+            m = matches[i]
+            if m is None:
+                self._feed(raw, line_no, receive_time, log_seq, out)
+                continue
+            tag_time = tag_times.get(i)
+            _, talker, count, number, seq_id, channel, payload, fill, _ = m.groups()
+            frag = Fragment(
+                talker,
+                _DIGIT_VALUE[count],
+                _DIGIT_VALUE[number],
+                seq_id,
+                channel,
+                payload,
+                _DIGIT_VALUE[fill],
+                tag_time,
+                None if tag_time is None else tagged,
+            )
+            self._take(_Line(line_no, raw, receive_time, log_seq, frag), out)
         return out
+
+    def _decode_positions(
+        self,
+        lines: list[tuple[int, bytes]],
+        matches: list[re.Match[bytes] | None],
+        cand: list[int],
+        ck_start: list[int],
+        pay_start: list[int],
+        pay_end: list[int],
+        tag_times: dict[int, datetime],
+        fast: list[AisReport | None],
+        receive_time: datetime,
+        first_log_seq: int | None,
+    ) -> int:
+        """The batch checks of the matched lines ``cand``: a line whose checksum fails, or whose fragment
+        number is above its count, loses its match (the general path rejects it with its reason); the
+        168-bit position reports among the others are decoded at once into ``fast``. Returns how many."""
+        data = np.frombuffer(b"".join([raw for _, raw in lines]), dtype=np.uint8)
+        c_start = np.array(ck_start, dtype=np.int64)
+        p_start, p_end = np.array(pay_start, dtype=np.int64), np.array(pay_end, dtype=np.int64)
+        count, number = data[c_start + 6], data[c_start + 8]  # '<talker>,<count>,<number>,'
+        ok = batch.checksums_ok(data, c_start, p_end + 2, p_end + 3) & (number <= count)
+        idx = np.array(cand, dtype=np.int64)
+        for i in idx[~ok].tolist():
+            matches[i] = None
+        is_pos = (
+            ok
+            & (count == 49)  # a single-sentence message
+            & (p_end - p_start == batch.POSITION_CHARS)
+            & (data[p_end + 1] == 48)  # no fill bits
+            & np.isin(data[p_start], batch.POSITION_FIRST)
+        )
+        if not is_pos.any():
+            return 0
+        rows = idx[is_pos].tolist()
+        pos = batch.decode_positions(data, p_start[is_pos])
+        receive, tagged = TimeSource.RECEIVE, TimeSource.TAG_BLOCK
+        times = [tag_times.get(i, receive_time) for i in rows]
+        sources = [receive if t is receive_time else tagged for t in times]
+        seqs: list[int | None] = (
+            [None] * len(rows) if first_log_seq is None else [first_log_seq + i for i in rows]
+        )
+        none = itertools.repeat(None)
+        made = map(
+            AisReport,
+            pos.mmsi, pos.msg_type, times, sources, itertools.repeat(self.source), pos.lat, pos.lon,
+            pos.sog_kn, pos.cog_deg, pos.heading_deg, pos.nav_status, none, none, none, none, none, seqs,
+            itertools.repeat(self.simulated),
+        )  # fmt: skip
+        n = 0
+        for i, report, good in zip(rows, made, pos.ok, strict=True):
+            if good:  # out of range: ``_decode`` rejects it
+                fast[i] = report
+                n += 1
+        return n
 
     def finish(self) -> FeedResult:
         """End of the source: multi-part messages still waiting for fragments are rejected."""
@@ -185,10 +295,15 @@ class AisDecoder:
         frag = parsed
         if gatehouse is not None and frag.time_source is not TimeSource.TAG_BLOCK:
             frag.time, frag.time_source = gatehouse, TimeSource.SENSOR
-        line = _Line(line_no, raw, rt, log_seq, frag)
+        self._take(_Line(line_no, raw, rt, log_seq, frag), out)
+
+    def _take(self, line: _Line, out: FeedResult) -> None:
+        """A parsed AIS sentence: decode it, or hold it until its multi-part message is complete."""
+        frag = line.fragment
         if frag.count == 1:
             self._decode([line], out)
             return
+        line_no, raw, rt, log_seq = line.line_no, line.raw, line.receive_time, line.log_seq
         key = (frag.talker, frag.channel, frag.seq_id)
         group = self._pending.get(key)
         if frag.number == 1:

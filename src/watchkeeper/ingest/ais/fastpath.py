@@ -33,13 +33,23 @@ _SIXBIT_TEXT = bytes((k + 64) if k < 32 else k for k in range(64))
 _BASE64_TO_TEXT = bytes.maketrans(_BASE64, _SIXBIT_TEXT)
 
 
-def _text(v: int, n: int) -> str | None:
-    """The ``n`` 6-bit characters at the low end of ``v`` as AIS text (``None`` when blank)."""
+def _raw_text(v: int, n: int) -> str:
+    """The ``n`` 6-bit characters at the low end of ``v`` as AIS text, as pyais' ``get_str`` gives it."""
     pad = (-n) % 4
     v &= (1 << (6 * n)) - 1
     raw = (v << (6 * pad)).to_bytes((n + pad) * 3 // 4, "big")
-    text = binascii.b2a_base64(raw, newline=False)[:n].translate(_BASE64_TO_TEXT).decode("ascii")
-    return text.rstrip("@").strip() or None
+    return (
+        binascii.b2a_base64(raw, newline=False)[:n]
+        .translate(_BASE64_TO_TEXT)
+        .decode("ascii")
+        .rstrip("@")
+        .strip()
+    )
+
+
+def _text(v: int, n: int) -> str | None:
+    """The ``n`` 6-bit characters at the low end of ``v`` as AIS text (``None`` when blank)."""
+    return _raw_text(v, n) or None
 
 
 def _bits(payload: bytes, fill: int) -> int:
@@ -58,24 +68,107 @@ def fast_decode(payload: bytes, fill: int) -> dict[str, Any] | None:
         return fast_position(payload, fill)
     if first == 53 and n == 71 and fill == 2:  # '5', 424 bits
         return _static_5(_bits(payload, fill))
-    if first == 72 and ((n == 28 and fill == 0) or (n == 27 and fill == 2)):  # 'H': type 24
-        n_bits = n * 6 - fill
+    n_bits = n * 6 - fill
+    if first == 72 and n_bits >= 40:  # 'H': type 24, any length holding the fields read
         v = _bits(payload, fill)
         part = (v >> (n_bits - 40)) & 3
-        if part == 0:
+        if part == 0 and n_bits >= 160:
             return {
                 "mmsi": (v >> (n_bits - 38)) & 0x3FFFFFFF,
                 "msg_type": 24,
                 "name": _text(v >> (n_bits - 160), 20),
             }
-        if part == 1 and n_bits == 168:
+        if part == 1 and n_bits >= 132:
             return {
-                "mmsi": (v >> 130) & 0x3FFFFFFF,
+                "mmsi": (v >> (n_bits - 38)) & 0x3FFFFFFF,
                 "msg_type": 24,
-                "ship_type": ((v >> 120) & 0xFF) or None,
-                "callsign": _text(v >> 36, 7),
+                "ship_type": ((v >> (n_bits - 48)) & 0xFF) or None,
+                "callsign": _text(v >> (n_bits - 132), 7),
             }
+        if part > 1:  # as the pyais path rejects it
+            raise DecodeError(
+                RejectReason.BAD_FIELD, f"pyais: UnknownPartNoException: Partno {part} is not allowed!"
+            )
+        return None
+    if (first == 52 or first == 59) and n_bits >= 134:  # '4' ';': types 4 and 11, base station / UTC
+        v = _bits(payload, fill)
+        return _with_position(
+            {"mmsi": (v >> (n_bits - 38)) & 0x3FFFFFFF, "msg_type": first - 48},
+            (v >> (n_bits - 107)) & 0xFFFFFFF,
+            (v >> (n_bits - 134)) & 0x7FFFFFF,
+            _lat_lon,
+        )
+    if first == 75 and n_bits >= 94:  # 'K': type 27, long-range broadcast
+        return _long_range(_bits(payload, fill), n_bits)
+    if first == 69 and n_bits >= 219:  # 'E': type 21, aid to navigation
+        return _aid_to_navigation(_bits(payload, fill), n_bits)
     return None
+
+
+def _with_position(
+    fields: dict[str, Any], lon: int, lat: int, scale: Any, lon_bits: int = 28, lat_bits: int = 27
+) -> dict[str, Any]:
+    """``fields`` with lat/lon from the raw two's-complement values (absent when "not available");
+    ``DecodeError(OUT_OF_RANGE)`` for an impossible position, as ``report_fields``."""
+    if lon >= 1 << (lon_bits - 1):
+        lon -= 1 << lon_bits
+    if lat >= 1 << (lat_bits - 1):
+        lat -= 1 << lat_bits
+    lon_deg, lat_deg = scale(lon), scale(lat)
+    if lat_deg != 91.0 and lon_deg != 181.0:  # 91 / 181: not available
+        if not (-90.0 <= lat_deg <= 90.0 and -180.0 <= lon_deg <= 180.0):
+            raise DecodeError(RejectReason.OUT_OF_RANGE, f"lat {lat_deg} lon {lon_deg}")
+        fields["lat"] = lat_deg
+        fields["lon"] = lon_deg
+    return fields
+
+
+def _lat_lon_600(v: int) -> float:
+    return ((10000 * v + 3) // 6) / 1e6  # pyais' to_lat_lon_600 (1/10 minute)
+
+
+def _long_range(v: int, n_bits: int) -> dict[str, Any]:
+    """Type 27 (96 bits; the fields read end at bit 94): position in 1/10 minute, whole knots and
+    degrees (63 kn and 511 deg: not available)."""
+    at = n_bits - 94  # shift of bit 94 (the end of course)
+    fields = _with_position(
+        {"mmsi": (v >> (n_bits - 38)) & 0x3FFFFFFF, "msg_type": 27},
+        (v >> (at + 32)) & 0x3FFFF,
+        (v >> (at + 15)) & 0x1FFFF,
+        _lat_lon_600,
+        18,
+        17,
+    )
+    sog, cog = (v >> (at + 9)) & 0x3F, (v >> at) & 0x1FF
+    if sog < 63:
+        fields["sog_kn"] = float(sog)
+    if cog < 511:
+        fields["cog_deg"] = float(cog)
+    fields["nav_status"] = (v >> (n_bits - 44)) & 0xF
+    return fields
+
+
+def _sixbit_text(v: int, n_bits: int, start: int, width: int) -> str:
+    """pyais' ``get_str``: 6-bit characters from bit ``start`` for ``width`` bits; a last character cut
+    off by the payload's end is read from the bits that are there (unshifted), as pyais does."""
+    chars = []
+    for i in range(start, min(start + width, n_bits), 6):
+        avail = min(6, n_bits - i)
+        k = (v >> (n_bits - i - avail)) & ((1 << avail) - 1)
+        chars.append(chr(k + 64) if k < 32 else chr(k))
+    return "".join(chars).rstrip("@").strip()
+
+
+def _aid_to_navigation(v: int, n_bits: int) -> dict[str, Any]:
+    """Type 21: name (with its extension after bit 272 when the payload has one whole character of it, as
+    ``report_fields`` reads it) and position."""
+    name = _raw_text(v >> (n_bits - 163), 20)
+    if n_bits >= 278:
+        name += _sixbit_text(v, n_bits, 272, 88)
+    fields = {"mmsi": (v >> (n_bits - 38)) & 0x3FFFFFFF, "msg_type": 21, "name": name.strip() or None}
+    return _with_position(
+        fields, (v >> (n_bits - 192)) & 0xFFFFFFF, (v >> (n_bits - 219)) & 0x7FFFFFF, _lat_lon
+    )
 
 
 def _static_5(v: int) -> dict[str, Any]:

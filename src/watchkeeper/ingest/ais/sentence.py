@@ -19,11 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from watchkeeper.core.errors import DecodeError, RejectReason
 from watchkeeper.core.types import TimeSource
-from watchkeeper.ingest.ais.fastpath import fast_decode
 
 # Plausible absolute times for tag blocks and receiver stamps: 1980-01-01 .. 2100-01-01 (POSIX s).
 MIN_UNIX_S = 315_532_800
@@ -42,6 +40,8 @@ _DIGIT = {str(i).encode(): i for i in range(10)}
 _STARTS = (ord("!"), ord("$"), ord("\\"))
 # The common line, whole: an optional tag block, then a complete AIS sentence. Anything else (and any
 # line this matches but whose checks fail in a way that needs a reason) takes the general path below.
+# ``AisDecoder.feed_many`` relies on its shape: the talker is 5 characters, then ``,<count>,``; the
+# payload is followed by ``,<fill>*hh``.
 COMMON_SENTENCE = re.compile(
     rb"(?:\\([\x20-\x5b\x5d-\x7e]*)\\)?!([A-Z]{2}VD[MO]),([1-9]),([1-9]),(\d{0,2}),([A-Za-z0-9]{0,2}),"
     rb"([0-W`-w]+),([0-5])\*([0-9A-F]{2})\r?\n?"
@@ -91,7 +91,7 @@ def unix_time(value: float) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
 
-def _tag_block_time(tag: bytes) -> datetime | None:
+def tag_block_time(tag: bytes) -> datetime | None:
     """The ``c:`` time of a tag block (without its backslashes); validates its checksum."""
     star = tag.rfind(b"*")
     if star < 0:
@@ -143,21 +143,6 @@ def _suffix_time(suffix: bytes) -> datetime | None:
     return None
 
 
-def inline_message(m: re.Match[bytes], raw: bytes) -> dict[str, Any] | None:
-    """The report fields of a single-sentence line ``COMMON_SENTENCE`` matched, with ``"_time"`` (the
-    tag-block time and source, or ``(None, None)``), when the fast path decodes it; ``None`` otherwise.
-    Raises ``DecodeError`` when a check fails (the caller then lets ``parse_line`` give the reason)."""
-    tag = m.group(1)
-    tag_time = _tag_block_time(tag) if tag is not None else None
-    expected = int(m.group(9), 16)
-    if xor_checksum(raw[m.start(2) : m.start(9) - 1]) != expected:
-        raise DecodeError(RejectReason.BAD_CHECKSUM, "checksum")
-    fields = fast_decode(m.group(7), _DIGIT[m.group(8)])
-    if fields is not None:
-        fields["_time"] = (tag_time, TimeSource.TAG_BLOCK if tag_time is not None else None)
-    return fields
-
-
 def parse_line(raw: bytes) -> Fragment | GatehouseTime:
     """Parse one raw line (with or without its line end). Raises ``DecodeError``."""
     if len(raw) > MAX_LINE_BYTES:
@@ -167,7 +152,7 @@ def parse_line(raw: bytes) -> Fragment | GatehouseTime:
         tag, talker, count_b, number_b, seq_id, channel, payload, fill_b, checksum = m.groups()
         count, number = _DIGIT[count_b], _DIGIT[number_b]
         if number <= count:
-            tag_time = _tag_block_time(tag) if tag is not None else None  # the tag block is checked first
+            tag_time = tag_block_time(tag) if tag is not None else None  # the tag block is checked first
             expected = int(checksum, 16)
             actual = xor_checksum(raw[m.start(2) : m.start(9) - 1])
             if actual != expected:
@@ -201,7 +186,7 @@ def parse_line(raw: bytes) -> Fragment | GatehouseTime:
         if end < 0:
             reason = RejectReason.BAD_TAG_BLOCK if terminated else RejectReason.TRUNCATED
             raise DecodeError(reason, "tag block not closed")
-        tag_time = _tag_block_time(s[1:end])
+        tag_time = tag_block_time(s[1:end])
         if tag_time is not None:
             time, time_source = tag_time, TimeSource.TAG_BLOCK
         s = s[end + 1 :]
