@@ -87,13 +87,24 @@ class AisIntake:
         self, source: str, lines: Lines, receive_time: datetime, simulated: bool = False
     ) -> FeedResult:
         """Log ``lines`` durably, then decode them; rejects are in the ledger when this returns."""
+        result = self.log_and_decode(source, lines, receive_time, simulated)
+        self._keep(result)
+        return result
+
+    def log_and_decode(
+        self, source: str, lines: Lines, receive_time: datetime, simulated: bool = False
+    ) -> FeedResult:
+        """``ingest`` without the ledger write: the caller passes the result to ``keep`` (``ingest_files``
+        does it on its store thread, so that the two never wait for each other's SQLite write lock)."""
         if not lines:
             return FeedResult()
         first_seq = self.log.append_many(source, receive_time, list(lines))
         self.log.sync()  # durable: from here on the lines are acknowledged
-        result = self._decoder(source, simulated).feed_many(list(lines), receive_time, first_seq)
+        return self._decoder(source, simulated).feed_many(list(lines), receive_time, first_seq)
+
+    def keep(self, result: FeedResult) -> None:
+        """Write the rejects of ``result`` to the ledger."""
         self._keep(result)
-        return result
 
     def reject_unit(
         self, source: str, reason: RejectReason, detail: str, receive_time: datetime
@@ -179,31 +190,45 @@ def ingest_files(
     the bytes read so far, over all files."""
     counts = IngestCounts()
     done = 0
-    # The store write of one batch overlaps the decoding of the next (one writer thread, one batch in
-    # flight): the input log is already durable, and positions are idempotent on log_seq.
+    # The store writes of one batch (rejects ledger, positions, vessel states) overlap the decoding of the
+    # next (one writer thread, one batch in flight): the input log is already durable, positions are
+    # idempotent on log_seq. Everything is written before this returns.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ais-store") as pool:
         pending: Future[None] | None = None
+
+        def settle() -> None:
+            nonlocal pending
+            if pending is not None:
+                pending.result()
+                pending = None
+
         for path in paths:
             source = f"file:{path}"
             n_lines = 0
             with path.open("rb") as fh:
                 for lines in read_lines(fh):
-                    result = intake.ingest(source, lines, clock.now())
+                    result = intake.log_and_decode(source, lines, clock.now())
                     states = writer.apply(result.reports)
-                    if pending is not None:
-                        pending.result()
-                    pending = pool.submit(writer.persist, result.reports, states)
+                    settle()
+                    pending = pool.submit(_store_batch, intake, writer, result, states)
                     counts.add(result, len(lines))
                     n_lines += len(lines)
                     if on_progress is not None:
                         on_progress(done + fh.tell())
                 done += fh.tell()
+            settle()  # the ledger is written from one thread at a time
             if n_lines == 0:
                 counts.add(intake.reject_unit(source, RejectReason.EMPTY, "empty file", clock.now()), 1)
             counts.add(intake.finish(source))
-        if pending is not None:
-            pending.result()
+        settle()
     return counts
+
+
+def _store_batch(
+    intake: AisIntake, writer: PictureWriter, result: FeedResult, states: Sequence[VesselState]
+) -> None:
+    intake.keep(result)
+    writer.persist(result.reports, states)
 
 
 def picture_message(states: Sequence[VesselState], clock: datetime | None) -> bytes:

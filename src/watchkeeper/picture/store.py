@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from watchkeeper.core.types import AisReport, VesselState
+from watchkeeper.core.types import AisReport, TimeSource, VesselState
 from watchkeeper.picture.live import VESSEL_FIELDS
 from watchkeeper.store.models import Position, Vessel
 
-
-def _vessel_row(v: VesselState) -> dict[str, object]:
-    return {name: getattr(v, name) for name in VESSEL_FIELDS}
+_vessel_values = operator.attrgetter(*VESSEL_FIELDS)
+_LAST_SEEN = VESSEL_FIELDS.index("last_seen")
+_TIME_SOURCE_TEXT = {t: t.value for t in TimeSource}
 
 
 _POSITION_COLUMNS = (
@@ -60,10 +61,21 @@ class PictureStore:
         form of its DATETIME type), so SQLAlchemy reads them back, and range queries compare them, as its
         own rows; ``tests/picture`` checks it on both databases.
         """
-        to_db = _sqlite_time if self._dialect == "sqlite" else _naive_utc
+        convert = _sqlite_time if self._dialect == "sqlite" else _naive_utc
+        times: dict[
+            datetime, object
+        ] = {}  # a batch shares its receive time; tag-block times repeat per second
+
+        def to_db(t: datetime) -> object:
+            text = times.get(t)
+            if text is None:
+                text = times[t] = convert(t)
+            return text
+
+        source_text = _TIME_SOURCE_TEXT
         rows = [
             (
-                r.mmsi, to_db(r.event_time), r.time_source.value, r.msg_type, r.lat, r.lon, r.sog_kn,
+                r.mmsi, to_db(r.event_time), source_text[r.time_source], r.msg_type, r.lat, r.lon, r.sog_kn,
                 r.cog_deg, r.heading_deg, r.nav_status, r.source, r.log_seq, r.simulated,
             )
             for r in reports
@@ -77,9 +89,9 @@ class PictureStore:
 
     @staticmethod
     def _vessel_tuple(v: VesselState, to_db: Callable[[datetime], object]) -> tuple[object, ...]:
-        row = _vessel_row(v)
-        row["last_seen"] = to_db(v.last_seen)
-        return tuple(row.values())
+        row = list(_vessel_values(v))
+        row[_LAST_SEEN] = to_db(v.last_seen)
+        return tuple(row)
 
     def load_vessels(self) -> list[VesselState]:
         with self.engine.connect() as conn:
