@@ -99,6 +99,9 @@ def test_gatehouse_tag_blocks_and_broken_lines_in_one_batch() -> None:
         _sentence(pos),
         _sentence(pos, "s:r1,c:1418172113"),  # tag-block time
         _sentence(pos, "s:r1"),  # tag block without time
+        _sentence(pos)[:-1] + b",b003669794,1272412827\n",  # receiver suffix time
+        _sentence(pos)[:-1] + b",1272412827  \r\n",  # ... with blanks after it
+        _sentence(pos, "c:1418172113")[:-1] + b",1272412827\n",  # the tag block's time comes first
         b"\\s:r1,c:1418172113*00\\" + _sentence(pos),  # bad tag-block checksum
         _sentence(pos)[:-3] + b"00\n",  # bad checksum
         _sentence("AIVDM,1,2,,A,15Mw1U?P00qNGTP@v`0@9wwn26sd,0"),  # fragment 2 of 1
@@ -111,7 +114,7 @@ def test_gatehouse_tag_blocks_and_broken_lines_in_one_batch() -> None:
         assert _batched([*lines, _sentence(pos)], chunk) == _one_by_one([*lines, _sentence(pos)])
     out = _batched([*lines, _sentence(pos)], len(lines) + 1)
     assert [r.time_source.value for r in out.reports] == [
-        "receive", "sensor", "tag_block", "receive", "receive", "sensor",
+        "receive", "sensor", "tag_block", "receive", "sensor", "sensor", "tag_block", "receive", "sensor",
     ]  # fmt: skip
     assert sorted(r.reason.value for r in out.rejects) == [
         "bad_checksum", "bad_tag_block", "malformed", "out_of_range", "too_large",

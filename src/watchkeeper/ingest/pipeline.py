@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -43,6 +44,7 @@ from watchkeeper.picture.live import PICTURE_SUBJECT, LivePicture, vessel_to_dic
 from watchkeeper.picture.store import PictureStore
 
 OBS_AIS_SUBJECT = "obs.ais"
+_VESSEL_VALUES = operator.attrgetter(*(f.name for f in dataclasses.fields(VesselState)))
 CHUNK_LINES = 5000  # lines per batch when reading files: bounded memory whatever the file size
 
 Lines = Sequence[tuple[int, bytes]]
@@ -144,7 +146,8 @@ class PictureWriter:
     def apply(self, reports: Sequence[AisReport]) -> list[VesselState]:
         """Fold ``reports`` into the picture; returns copies of the changed vessels' states."""
         changed = self.picture.apply_many(reports)
-        return [dataclasses.replace(self.picture.vessels[m]) for m in sorted(changed)]
+        vessels = self.picture.vessels
+        return [VesselState(*_VESSEL_VALUES(vessels[m])) for m in sorted(changed)]  # as dataclasses.replace
 
     def persist(self, reports: Sequence[AisReport], states: Sequence[VesselState]) -> None:
         self.store.write(reports, states)

@@ -42,6 +42,7 @@ from watchkeeper.ingest.ais.sentence import (
     MAX_LINE_BYTES,
     Fragment,
     GatehouseTime,
+    line_time,
     parse_line,
     tag_block_time,
 )
@@ -52,6 +53,7 @@ _KNOWN_TYPES = frozenset(range(1, 29)) & frozenset(MSG_CLASS)
 # interrogations, channel management...): their checksum and armour are checked, they are counted as
 # accepted and kept in the input log, but not decoded field by field — nothing downstream reads them.
 _NO_PICTURE_TYPES = _KNOWN_TYPES - REPORT_TYPES
+_NO_TIME: tuple[None, None] = (None, None)
 _DIGIT_VALUE = {str(i).encode(): i for i in range(10)}
 # 6-bit value of each armour character (the first character of a payload is its message type).
 _ARMOUR_VALUE = {c: (c - 48 if c < 88 else c - 56) for c in [*range(48, 88), *range(96, 120)]}
@@ -121,7 +123,7 @@ class AisDecoder:
             return out
         common = COMMON_SENTENCE.fullmatch
         matches: list[re.Match[bytes] | None] = [None] * n
-        tag_times: dict[int, datetime] = {}  # line index -> tag-block time (matched lines with one)
+        line_times: dict[int, tuple[datetime, TimeSource]] = {}  # index -> time of a line that has one
         cand: list[int] = []  # indices of the matched lines (single- or multi-part sentences)
         ck_start: list[int] = []
         pay_start: list[int] = []
@@ -135,6 +137,7 @@ class AisDecoder:
                 maybe_gatehouse = b"$PGHP," in raw
             else:
                 maybe_gatehouse = False
+                tag_time = None
                 if raw[0] != 92:  # no tag block: the sentence starts the line
                     start = 1
                 else:
@@ -143,9 +146,11 @@ class AisDecoder:
                     except DecodeError:
                         offset += size
                         continue
-                    if tag_time is not None:
-                        tag_times[i] = tag_time
                     start = m.start(2)
+                if tag_time is not None or m.group(10) is not None:
+                    time, time_source = line_time(tag_time, m.group(10))
+                    if time is not None and time_source is not None:
+                        line_times[i] = (time, time_source)
                 matches[i] = m
                 cand.append(i)
                 ck_start.append(offset + start)
@@ -162,12 +167,11 @@ class AisDecoder:
                 ck_start,
                 pay_start,
                 pay_end,
-                tag_times,
+                line_times,
                 fast,
                 receive_time,
                 first_log_seq,
             )
-        tagged = TimeSource.TAG_BLOCK
         reports = out.reports
         for i, (line_no, raw) in enumerate(lines):
             report = fast[i]
@@ -179,8 +183,8 @@ class AisDecoder:
             if m is None:
                 self._feed(raw, line_no, receive_time, log_seq, out)
                 continue
-            tag_time = tag_times.get(i)
-            _, talker, count, number, seq_id, channel, payload, fill, _ = m.groups()
+            time, time_source = line_times.get(i, _NO_TIME)
+            _, talker, count, number, seq_id, channel, payload, fill, _, _ = m.groups()
             frag = Fragment(
                 talker,
                 _DIGIT_VALUE[count],
@@ -189,8 +193,8 @@ class AisDecoder:
                 channel,
                 payload,
                 _DIGIT_VALUE[fill],
-                tag_time,
-                None if tag_time is None else tagged,
+                time,
+                time_source,
             )
             self._take(_Line(line_no, raw, receive_time, log_seq, frag), out)
         return out
@@ -203,7 +207,7 @@ class AisDecoder:
         ck_start: list[int],
         pay_start: list[int],
         pay_end: list[int],
-        tag_times: dict[int, datetime],
+        line_times: dict[int, tuple[datetime, TimeSource]],
         fast: list[AisReport | None],
         receive_time: datetime,
         first_log_seq: int | None,
@@ -230,9 +234,10 @@ class AisDecoder:
             return 0
         rows = idx[is_pos].tolist()
         pos = batch.decode_positions(data, p_start[is_pos])
-        receive, tagged = TimeSource.RECEIVE, TimeSource.TAG_BLOCK
-        times = [tag_times.get(i, receive_time) for i in rows]
-        sources = [receive if t is receive_time else tagged for t in times]
+        received = (receive_time, TimeSource.RECEIVE)
+        stamps = [line_times.get(i, received) for i in rows]
+        times = [t for t, _ in stamps]
+        sources = [s for _, s in stamps]
         seqs: list[int | None] = (
             [None] * len(rows) if first_log_seq is None else [first_log_seq + i for i in rows]
         )

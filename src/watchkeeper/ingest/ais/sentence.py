@@ -44,8 +44,8 @@ _STARTS = (ord("!"), ord("$"), ord("\\"))
 # payload is followed by ``,<fill>*hh``.
 COMMON_SENTENCE = re.compile(
     rb"(?:\\([\x20-\x5b\x5d-\x7e]*)\\)?!([A-Z]{2}VD[MO]),([1-9]),([1-9]),(\d{0,2}),([A-Za-z0-9]{0,2}),"
-    rb"([0-W`-w]+),([0-5])\*([0-9A-F]{2})\r?\n?"
-)
+    rb"([0-W`-w]+),([0-5])\*([0-9A-F]{2})(,(?:[\x20-\x7e]*[\x21-\x7e])?)?\r?\n?"
+)  # the last group: receiver fields after the checksum (never ending in blanks: the general path strips them)
 
 
 def xor_checksum(data: bytes) -> int:
@@ -143,13 +143,24 @@ def _suffix_time(suffix: bytes) -> datetime | None:
     return None
 
 
+def line_time(tag_time: datetime | None, suffix: bytes | None) -> tuple[datetime | None, TimeSource | None]:
+    """The time a sentence line carries: its tag block's, else its receiver suffix's (``SENSOR``)."""
+    if tag_time is not None:
+        return tag_time, TimeSource.TAG_BLOCK
+    if suffix:
+        time = _suffix_time(suffix)
+        if time is not None:
+            return time, TimeSource.SENSOR
+    return None, None
+
+
 def parse_line(raw: bytes) -> Fragment | GatehouseTime:
     """Parse one raw line (with or without its line end). Raises ``DecodeError``."""
     if len(raw) > MAX_LINE_BYTES:
         raise DecodeError(RejectReason.TOO_LARGE, f"line longer than {MAX_LINE_BYTES} bytes")
     m = COMMON_SENTENCE.fullmatch(raw)
     if m is not None:
-        tag, talker, count_b, number_b, seq_id, channel, payload, fill_b, checksum = m.groups()
+        tag, talker, count_b, number_b, seq_id, channel, payload, fill_b, checksum, suffix = m.groups()
         count, number = _DIGIT[count_b], _DIGIT[number_b]
         if number <= count:
             tag_time = tag_block_time(tag) if tag is not None else None  # the tag block is checked first
@@ -159,8 +170,8 @@ def parse_line(raw: bytes) -> Fragment | GatehouseTime:
                 raise DecodeError(
                     RejectReason.BAD_CHECKSUM, f"checksum {expected:02X} != computed {actual:02X}"
                 )
-            source = TimeSource.TAG_BLOCK if tag_time is not None else None
-            return Fragment(talker, count, number, seq_id, channel, payload, _DIGIT[fill_b], tag_time, source)
+            at, source = line_time(tag_time, suffix)
+            return Fragment(talker, count, number, seq_id, channel, payload, _DIGIT[fill_b], at, source)
     terminated = raw[-1:] == b"\n"
     s = raw.strip()
     if not s:
