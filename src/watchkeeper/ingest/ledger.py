@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from watchkeeper.core.types import Reject
 from watchkeeper.store.models import RejectRow
@@ -36,8 +36,19 @@ class RejectsLedger:
         if not self._pending:
             return
         with self.engine.begin() as conn:
-            conn.execute(insert(RejectRow), self._pending)
+            self.write_rows(conn, self._pending)
         self._pending.clear()
+
+    def take_rows(self) -> list[dict[str, object]]:
+        """The rows ``flush`` would write, handed over instead (the caller writes them with ``write_rows``,
+        possibly in another process); the counts are kept here."""
+        rows, self._pending = self._pending, []
+        return rows
+
+    @staticmethod
+    def write_rows(conn: Connection, rows: list[dict[str, object]]) -> None:
+        if rows:
+            conn.execute(insert(RejectRow), rows)
 
     def stored_counts(self, source: str | None = None) -> dict[tuple[str, str], int]:
         """Counts per (source, reason) of everything in the ledger."""

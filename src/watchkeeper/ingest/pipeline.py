@@ -22,7 +22,6 @@ import json
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +37,7 @@ from watchkeeper.core.types import AisReport, Reject, VesselState
 from watchkeeper.core.wire import encode_ais
 from watchkeeper.ingest.ais.decoder import AisDecoder, FeedResult
 from watchkeeper.ingest.ais.sentence import MAX_LINE_BYTES
+from watchkeeper.ingest.ais.store_process import StoreProcess
 from watchkeeper.ingest.inputlog import InputLog
 from watchkeeper.ingest.ledger import RejectsLedger
 from watchkeeper.picture.live import PICTURE_SUBJECT, LivePicture, vessel_to_dict
@@ -96,17 +96,20 @@ class AisIntake:
     def log_and_decode(
         self, source: str, lines: Lines, receive_time: datetime, simulated: bool = False
     ) -> FeedResult:
-        """``ingest`` without the ledger write: the caller passes the result to ``keep`` (``ingest_files``
-        does it on its store thread, so that the two never wait for each other's SQLite write lock)."""
+        """``ingest`` without the ledger write: the caller writes ``ledger_rows(result)`` (``ingest_files``
+        does it in its store process, so that the two never wait for each other's SQLite write lock)."""
         if not lines:
             return FeedResult()
         first_seq = self.log.append_many(source, receive_time, list(lines))
         self.log.sync()  # durable: from here on the lines are acknowledged
         return self._decoder(source, simulated).feed_many(list(lines), receive_time, first_seq)
 
-    def keep(self, result: FeedResult) -> None:
-        """Write the rejects of ``result`` to the ledger."""
-        self._keep(result)
+    def ledger_rows(self, result: FeedResult) -> list[dict[str, object]]:
+        """The ledger rows of the rejects of ``result``, counted here, for the caller to write
+        (``RejectsLedger.write_rows``)."""
+        for reject in result.rejects:
+            self.ledger.add(reject)
+        return self.ledger.take_rows()
 
     def reject_unit(
         self, source: str, reason: RejectReason, detail: str, receive_time: datetime
@@ -193,18 +196,10 @@ def ingest_files(
     the bytes read so far, over all files."""
     counts = IngestCounts()
     done = 0
-    # The store writes of one batch (rejects ledger, positions, vessel states) overlap the decoding of the
-    # next (one writer thread, one batch in flight): the input log is already durable, positions are
-    # idempotent on log_seq. Everything is written before this returns.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ais-store") as pool:
-        pending: Future[None] | None = None
-
-        def settle() -> None:
-            nonlocal pending
-            if pending is not None:
-                pending.result()
-                pending = None
-
+    # The store writes of one batch (rejects ledger, positions, vessel states) run in a child process and
+    # overlap the decoding of the next batch (one batch in flight): the input log is already durable,
+    # positions are idempotent on log_seq, and everything is written when this returns.
+    with StoreProcess(writer.store.engine) as store:
         for path in paths:
             source = f"file:{path}"
             n_lines = 0
@@ -212,26 +207,17 @@ def ingest_files(
                 for lines in read_lines(fh):
                     result = intake.log_and_decode(source, lines, clock.now())
                     states = writer.apply(result.reports)
-                    settle()
-                    pending = pool.submit(_store_batch, intake, writer, result, states)
+                    store.submit(intake.ledger_rows(result), *writer.store.rows(result.reports, states))
                     counts.add(result, len(lines))
                     n_lines += len(lines)
                     if on_progress is not None:
                         on_progress(done + fh.tell())
                 done += fh.tell()
-            settle()  # the ledger is written from one thread at a time
+            store.wait()  # the ledger is written by one process at a time
             if n_lines == 0:
                 counts.add(intake.reject_unit(source, RejectReason.EMPTY, "empty file", clock.now()), 1)
             counts.add(intake.finish(source))
-        settle()
     return counts
-
-
-def _store_batch(
-    intake: AisIntake, writer: PictureWriter, result: FeedResult, states: Sequence[VesselState]
-) -> None:
-    intake.keep(result)
-    writer.persist(result.reports, states)
 
 
 def picture_message(states: Sequence[VesselState], clock: datetime | None) -> bytes:

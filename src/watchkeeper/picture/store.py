@@ -6,7 +6,7 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.core.types import AisReport, TimeSource, VesselState
@@ -61,6 +61,15 @@ class PictureStore:
         form of its DATETIME type), so SQLAlchemy reads them back, and range queries compare them, as its
         own rows; ``tests/picture`` checks it on both databases.
         """
+        position_rows, vessel_rows = self.rows(reports, vessels)
+        with self.engine.begin() as conn:
+            self.write_rows(conn, position_rows, vessel_rows)
+
+    def rows(
+        self, reports: Iterable[AisReport], vessels: Sequence[VesselState]
+    ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        """The driver rows ``write`` inserts: positions, vessel states (plain tuples: they pickle, so
+        another process can write them — ``ingest/ais/store_process.py``)."""
         convert = _sqlite_time if self._dialect == "sqlite" else _naive_utc
         times: dict[
             datetime, object
@@ -73,7 +82,7 @@ class PictureStore:
             return text
 
         source_text = _TIME_SOURCE_TEXT
-        rows = [
+        positions: list[tuple[object, ...]] = [
             (
                 r.mmsi, to_db(r.event_time), source_text[r.time_source], r.msg_type, r.lat, r.lon, r.sog_kn,
                 r.cog_deg, r.heading_deg, r.nav_status, r.source, r.log_seq, r.simulated,
@@ -81,11 +90,16 @@ class PictureStore:
             for r in reports
             if r.lat is not None and r.lon is not None
         ]  # fmt: skip
-        with self.engine.begin() as conn:
-            if rows:
-                conn.exec_driver_sql(self._position_sql, rows)
-            if vessels:
-                conn.exec_driver_sql(self._vessel_sql, [self._vessel_tuple(v, to_db) for v in vessels])
+        return positions, [self._vessel_tuple(v, to_db) for v in vessels]
+
+    def write_rows(
+        self, conn: Connection, positions: list[tuple[object, ...]], vessels: list[tuple[object, ...]]
+    ) -> None:
+        """Insert the rows of ``rows`` on ``conn`` (inside the caller's transaction)."""
+        if positions:
+            conn.exec_driver_sql(self._position_sql, positions)
+        if vessels:
+            conn.exec_driver_sql(self._vessel_sql, vessels)
 
     @staticmethod
     def _vessel_tuple(v: VesselState, to_db: Callable[[datetime], object]) -> tuple[object, ...]:
