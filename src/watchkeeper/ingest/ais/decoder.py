@@ -54,9 +54,11 @@ _KNOWN_TYPES = frozenset(range(1, 29)) & frozenset(MSG_CLASS)
 # accepted and kept in the input log, but not decoded field by field — nothing downstream reads them.
 _NO_PICTURE_TYPES = _KNOWN_TYPES - REPORT_TYPES
 _NO_TIME: tuple[None, None] = (None, None)
+_RECEIVE = TimeSource.RECEIVE
 _DIGIT_VALUE = {str(i).encode(): i for i in range(10)}
 # 6-bit value of each armour character (the first character of a payload is its message type).
 _ARMOUR_VALUE = {c: (c - 48 if c < 88 else c - 56) for c in [*range(48, 88), *range(96, 120)]}
+_NO_PICTURE_CHARS = frozenset(c for c, t in _ARMOUR_VALUE.items() if t in _NO_PICTURE_TYPES)
 
 
 @dataclass(slots=True)
@@ -173,6 +175,7 @@ class AisDecoder:
                 first_log_seq,
             )
         reports = out.reports
+        source, simulated = self.source, self.simulated
         for i, (line_no, raw) in enumerate(lines):
             report = fast[i]
             if report is not None:
@@ -185,6 +188,27 @@ class AisDecoder:
                 continue
             time, time_source = line_times.get(i, _NO_TIME)
             _, talker, count, number, seq_id, channel, payload, fill, _, _ = m.groups()
+            if count == b"1":  # a whole message on this line, checksum good: what ``_decode`` does, inline
+                if payload[0] in _NO_PICTURE_CHARS:
+                    out.accepted += 1
+                    continue
+                try:
+                    fields = fast_decode(payload, _DIGIT_VALUE[fill])
+                except DecodeError:
+                    fields = None  # ``_take`` below rejects it with its reason
+                if fields is not None:
+                    out.accepted += 1
+                    reports.append(
+                        AisReport(
+                            event_time=receive_time if time is None else time,
+                            time_source=_RECEIVE if time_source is None else time_source,
+                            source=source,
+                            log_seq=log_seq,
+                            simulated=simulated,
+                            **fields,
+                        )
+                    )
+                    continue
             frag = Fragment(
                 talker,
                 _DIGIT_VALUE[count],
@@ -378,7 +402,7 @@ class AisDecoder:
         out.accepted += len(lines)
         if fields is None:
             return
-        event_time, time_source = first.receive_time, TimeSource.RECEIVE
+        event_time, time_source = first.receive_time, _RECEIVE
         for ln in lines:
             if ln.fragment.time is not None and ln.fragment.time_source is not None:
                 event_time, time_source = ln.fragment.time, ln.fragment.time_source
