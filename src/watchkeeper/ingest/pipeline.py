@@ -206,7 +206,9 @@ def ingest_files(
             with path.open("rb") as fh:
                 for lines in read_lines(fh):
                     result = intake.log_and_decode(source, lines, clock.now())
-                    states = writer.apply(result.reports)
+                    changed = writer.picture.apply_many(result.reports)  # ``writer.apply`` without copies:
+                    vessels = writer.picture.vessels  # the rows are taken now, before the picture moves on
+                    states = [vessels[m] for m in sorted(changed)]
                     store.submit(intake.ledger_rows(result), *writer.store.rows(result.reports, states))
                     counts.add(result, len(lines))
                     n_lines += len(lines)
