@@ -127,48 +127,41 @@ class AisDecoder:
         matches: list[re.Match[bytes] | None] = [None] * n
         line_times: dict[int, tuple[datetime, TimeSource]] = {}  # index -> time of a line that has one
         cand: list[int] = []  # indices of the matched lines (single- or multi-part sentences)
-        ck_start: list[int] = []
-        pay_start: list[int] = []
-        pay_end: list[int] = []
-        offset = 0
+        starts: list[int] = []  # where their sentence starts (after the tag block), in the line
+        spans: list[tuple[int, int]] = []  # where their payload is, in the line
         maybe_gatehouse = self._gatehouse is not None
         for i, (_line_no, raw) in enumerate(lines):
-            size = len(raw)
-            m = None if maybe_gatehouse or size > MAX_LINE_BYTES else common(raw)
+            m = None if maybe_gatehouse or len(raw) > MAX_LINE_BYTES else common(raw)
             if m is None:
                 maybe_gatehouse = b"$PGHP," in raw
+                continue
+            maybe_gatehouse = False
+            if raw[0] == 92:  # a tag block
+                try:
+                    tag_time = tag_block_time(m.group(1))
+                except DecodeError:
+                    continue
+                time, time_source = line_time(tag_time, m.group(10))
+                if time is not None and time_source is not None:
+                    line_times[i] = (time, time_source)
+                starts.append(m.start(2))
             else:
-                maybe_gatehouse = False
-                tag_time = None
-                if raw[0] != 92:  # no tag block: the sentence starts the line
-                    start = 1
-                else:
-                    try:
-                        tag_time = tag_block_time(m.group(1))
-                    except DecodeError:
-                        offset += size
-                        continue
-                    start = m.start(2)
-                if tag_time is not None or m.group(10) is not None:
-                    time, time_source = line_time(tag_time, m.group(10))
+                if m.lastindex == 10:  # receiver fields after the checksum
+                    time, time_source = line_time(None, m.group(10))
                     if time is not None and time_source is not None:
                         line_times[i] = (time, time_source)
-                matches[i] = m
-                cand.append(i)
-                ck_start.append(offset + start)
-                ps, pe = m.span(7)
-                pay_start.append(offset + ps)
-                pay_end.append(offset + pe)
-            offset += size
+                starts.append(1)
+            matches[i] = m
+            cand.append(i)
+            spans.append(m.span(7))
         fast: list[AisReport | None] = [None] * n
         if cand:
             out.accepted += self._decode_positions(
                 lines,
                 matches,
                 cand,
-                ck_start,
-                pay_start,
-                pay_end,
+                starts,
+                spans,
                 line_times,
                 fast,
                 receive_time,
@@ -228,9 +221,8 @@ class AisDecoder:
         lines: list[tuple[int, bytes]],
         matches: list[re.Match[bytes] | None],
         cand: list[int],
-        ck_start: list[int],
-        pay_start: list[int],
-        pay_end: list[int],
+        starts: list[int],
+        spans: list[tuple[int, int]],
         line_times: dict[int, tuple[datetime, TimeSource]],
         fast: list[AisReport | None],
         receive_time: datetime,
@@ -239,12 +231,17 @@ class AisDecoder:
         """The batch checks of the matched lines ``cand``: a line whose checksum fails, or whose fragment
         number is above its count, loses its match (the general path rejects it with its reason); the
         168-bit position reports among the others are decoded at once into ``fast``. Returns how many."""
-        data = np.frombuffer(b"".join([raw for _, raw in lines]), dtype=np.uint8)
-        c_start = np.array(ck_start, dtype=np.int64)
-        p_start, p_end = np.array(pay_start, dtype=np.int64), np.array(pay_end, dtype=np.int64)
+        raws = [raw for _, raw in lines]
+        data = np.frombuffer(b"".join(raws), dtype=np.uint8)
+        line_start = np.zeros(len(raws) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, raws), dtype=np.int64, count=len(raws)), out=line_start[1:])
+        idx = np.array(cand, dtype=np.int64)
+        at = line_start[idx]
+        c_start = at + np.array(starts, dtype=np.int64)
+        span = np.array(spans, dtype=np.int64).reshape(-1, 2)
+        p_start, p_end = at + span[:, 0], at + span[:, 1]
         count, number = data[c_start + 6], data[c_start + 8]  # '<talker>,<count>,<number>,'
         ok = batch.checksums_ok(data, c_start, p_end + 2, p_end + 3) & (number <= count)
-        idx = np.array(cand, dtype=np.int64)
         for i in idx[~ok].tolist():
             matches[i] = None
         is_pos = (
