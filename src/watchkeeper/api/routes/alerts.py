@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from watchkeeper.api.deps import Principal, RuntimeDep, require_roles
 from watchkeeper.api.errors import ApiError
+from watchkeeper.api.params import Int64
 
 router = APIRouter(tags=["alerts"])
 
@@ -43,10 +44,10 @@ def list_alerts(
     acknowledged: bool | None = None,
     since: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
     until: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
-    track_id: int | None = None,
+    track_id: Int64 | None = None,
     incident_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Int64, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     from watchkeeper.alerts.store import AlertFilter, AlertStore
     from watchkeeper.alerts.types import RuleName, Severity

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from watchkeeper.api.deps import Principal, RuntimeDep, require_roles
 from watchkeeper.api.errors import ApiError
 from watchkeeper.api.live import PICTURE_SUBJECT
+from watchkeeper.api.params import Int64
 from watchkeeper.api.runtime import Runtime
 from watchkeeper.assets.fleet import ILLUSTRATIVE_NOTE
 from watchkeeper.assets.model import (
@@ -346,7 +347,7 @@ class CancelIn(BaseModel):
 
 @router.post("/taskings/{tasking_id}/cancel", summary="Cancel a tasking (asset controller)")
 async def post_cancel(
-    runtime: RuntimeDep, user: Controller, tasking_id: int, body: Annotated[CancelIn | None, Body()] = None
+    runtime: RuntimeDep, user: Controller, tasking_id: Int64, body: Annotated[CancelIn | None, Body()] = None
 ) -> dict[str, Any]:
     registry = AssetRegistry(runtime.engine, runtime.wall_clock)
     if registry.tasking(tasking_id, user.clearance) is None:

@@ -23,6 +23,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from watchkeeper.api.deps import CurrentUser, Principal, RuntimeDep, authenticate_token, get_runtime
 from watchkeeper.api.errors import ApiError, error_body
 from watchkeeper.api.live import LiveClient
+from watchkeeper.api.params import Int64
 from watchkeeper.api.runtime import Runtime
 from watchkeeper.core.marking import combine, may_see
 from watchkeeper.picture.live import vessel_to_dict
@@ -71,7 +72,7 @@ def _aware(name: str, t: datetime | None) -> datetime | None:
 def get_track(
     runtime: RuntimeDep,
     user: CurrentUser,
-    mmsi: int,
+    mmsi: Int64,
     start: Annotated[datetime | None, Query(alias="from", description="ISO 8601 with zone")] = None,
     end: Annotated[datetime | None, Query(alias="to", description="ISO 8601 with zone")] = None,
 ) -> dict[str, Any]:
@@ -129,7 +130,7 @@ def get_radars(runtime: RuntimeDep, user: CurrentUser) -> dict[str, Any]:
 def get_track_history(
     runtime: RuntimeDep,
     user: CurrentUser,
-    track_id: int,
+    track_id: Int64,
     start: Annotated[datetime | None, Query(alias="from", description="ISO 8601 with zone")] = None,
     end: Annotated[datetime | None, Query(alias="to", description="ISO 8601 with zone")] = None,
 ) -> dict[str, Any]:
