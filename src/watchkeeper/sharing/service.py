@@ -144,6 +144,17 @@ class SharingService:
         overrides = list(self._overrides.items())
         return {int(oid): m for (otype, oid), m in overrides if otype == "vessel" and oid.isdigit()}
 
+    def resolve_tracks(self, scan: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A radar scan message (``runtime.latest_tracks``) with each released track at its released
+        marking (the tracker marks the scans after a release; this covers the scan it had already sent)."""
+        released = self.overrides("track")
+        if scan is None or not released:
+            return scan
+        tracks = [
+            {**t, "marking": released.get(str(t.get("track_id")), t.get("marking"))} for t in scan["tracks"]
+        ]
+        return {**scan, "tracks": tracks}
+
     def live_resolver(self, item: dict[str, Any]) -> str | None:
         """The effective marking of a live-message record whose own may be out of date (vessels)."""
         mmsi = item.get("mmsi")
