@@ -134,8 +134,10 @@ def test_the_store_keeps_a_release_the_book_has_not_applied_and_records_the_re_r
     iid = watch.book.by_track[1]
     released = Release(1, "incident", iid, "UK-ONLY", "UK-FR", "officer", "agreed with CROSS", EPOCH, None)
     with Session(engine) as session, session.begin():
-        session.add(ReleaseRow(object_type="incident", object_id=iid, from_marking="UK-ONLY",
-                               to_marking="UK-FR", actor="officer", reason="agreed with CROSS", time=EPOCH))  # fmt: skip
+        session.add(
+            ReleaseRow(object_type="incident", object_id=iid, from_marking="UK-ONLY", to_marking="UK-FR",
+                       actor="officer", reason="agreed with CROSS", time=EPOCH)
+        )  # fmt: skip
     recorder.incidents.release(released)
     messages: list[dict[str, object]] = []
 
@@ -165,9 +167,7 @@ def test_the_store_keeps_a_release_the_book_has_not_applied_and_records_the_re_r
         system = session.scalars(select(ReleaseRow).where(ReleaseRow.actor == "system")).all()
         assert [(r.object_id, r.from_marking, r.to_marking) for r in system] == [(iid, "UK-FR", "UK-ONLY")]
         audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "re_restrict")).all()
-        assert [(a.object_id, a.detail["from"], a.detail["to"]) for a in audit] == [
-            (iid, "UK-FR", "UK-ONLY")
-        ]  # type: ignore[index]
+        assert [(a.object_id, a.detail["from"], a.detail["to"]) for a in audit] == [(iid, "UK-FR", "UK-ONLY")]  # type: ignore[index]
     # every live message of the incident after the release carried the store's marking, not the book's
     marks = [m["marking"] for m in messages if m["kind"] == "incident"]
     assert marks and marks[-1] == "UK-ONLY"
