@@ -225,8 +225,8 @@ class IncidentBook:
             view = ctx.by_id.get(new_id)
             sources = () if view is None else (Source(view.marking, f"track {new_id}"),)
             events.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry, sources))
-            for s in sources:
-                events += self._join(inc, s, now)
+            for source in sources:
+                events += self._join(inc, source, now)
             if inc.state is IncidentState.LOST_CONTACT:
                 back = inc.state_before_lost or IncidentState.MONITORED
                 if back is IncidentState.DETECTED:
