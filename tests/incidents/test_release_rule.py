@@ -194,3 +194,34 @@ def test_an_alert_release_stands_in_the_engine_and_lapses_on_a_more_restrictive_
     assert distress.marking is PUBLIC
     assert watch.engine.release(distress.alert_id, "UK-FR") and distress.released is UK_FR
     assert watch.engine.release("no-such-alert", "UK-FR") is False
+
+
+def test_the_alert_store_keeps_a_release_and_a_more_restrictive_finding_re_restricts_it(
+    engine: Engine,
+) -> None:
+    from dataclasses import replace
+
+    from watchkeeper.alerts.store import AlertStore
+    from watchkeeper.alerts.types import AlertEvent, EventKind
+
+    watch, recorder = Watch(), WatchRecorder(engine, simulated=True)
+    _run(watch, {0.0: "UK-ONLY"}, until_s=200.0, on_step=recorder.record)
+    alert = next(a for a in watch.engine.alerts.values() if a.rule.value == "distress")
+    store = AlertStore(engine)
+    store.release(Release(1, "alert", alert.alert_id, "UK-ONLY", "UK-FR", "officer", "agreed", EPOCH, None))
+    later = replace(alert, last_time=alert.last_time + timedelta(seconds=2.5))
+    store.save([AlertEvent(EventKind.ESCALATED, later.last_time, later, UK_FR)])
+    assert store.marking_of(alert.alert_id) == "UK-FR"  # not more restrictive: the release stands
+    again = replace(later, last_time=later.last_time + timedelta(seconds=2.5))
+    store.save([AlertEvent(EventKind.ESCALATED, again.last_time, again, UK_ONLY)])
+    assert store.marking_of(alert.alert_id) == "UK-ONLY"
+    assert store.get(alert.alert_id, "UK-ONLY")["released"] is None
+    with Session(engine) as session:
+        system = session.scalars(select(ReleaseRow).where(ReleaseRow.actor == "system")).all()
+        assert [(r.object_type, r.from_marking, r.to_marking) for r in system] == [
+            ("alert", "UK-FR", "UK-ONLY")
+        ]
+        assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "re_restrict")).all()) == 1
+    store.save([AlertEvent(EventKind.ESCALATED, again.last_time, again, UK_ONLY)])  # the same event again
+    with Session(engine) as session:
+        assert len(session.scalars(select(ReleaseRow).where(ReleaseRow.actor == "system")).all()) == 1

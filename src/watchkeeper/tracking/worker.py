@@ -114,8 +114,10 @@ class TrackerService:
         if found:
             self._release_seen = found[-1].id
         self._pending += [r.to_released() for r in found]
-        ready = self._pending if scan_time is None else due(self._pending, scan_time)[0]
-        self._pending = [] if scan_time is None else due(self._pending, scan_time)[1]
+        if scan_time is None:
+            ready, self._pending = self._pending, []
+        else:
+            ready, self._pending = due(self._pending, scan_time)
         for r in ready:
             if r.object_id.isdigit():
                 self.released[int(r.object_id)] = r.marking.value
