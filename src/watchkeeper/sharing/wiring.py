@@ -104,7 +104,7 @@ def install_sharing(runtime: Runtime, settings: SharingSettings | None = None) -
                 PictureSource(runtime.picture, runtime.sharing.vessel_marking),
                 *cell_sources(
                     runtime.engine,
-                    lambda: runtime.latest_tracks,
+                    lambda: runtime.sharing.resolve_tracks(runtime.latest_tracks),
                     AssetRegistry(runtime.engine, runtime.wall_clock),
                     lambda: runtime.clock,
                 ),

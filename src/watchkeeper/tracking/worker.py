@@ -17,6 +17,11 @@ of persons rides on the ``track.update`` of its window (``field``) to the incide
 The radars come from the sensors file the runtime was given (``WATCHKEEPER_RADARS_FILE``, the scenario
 ``sensors.json`` format); without one there is no radar picture and the worker does not start.
 
+Releases of tracks (``sharing``: a track has the radar picture's marking, ``WATCHKEEPER_TRACK_MARKING``,
+unless released) are read from the store's ``releases`` before each scan is sent, and mark that track in
+the scans later than the release's event time (its message, its history rows): the alerts and
+incidents on it inherit the released marking, as a replay given the same releases would.
+
 Scans are aligned on ``TRACK_EPOCH`` (a fixed instant), so that the live service and a replay of the same
 input put their scan boundaries at the same event times. Track ids start above the largest stored one,
 so a restarted tracker never reuses an id.
@@ -32,6 +37,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from watchkeeper.core.errors import DecodeError
+from watchkeeper.core.marking import Released, due
 from watchkeeper.core.types import AisReport, FieldObservation
 from watchkeeper.core.wire import (
     ais_items,
@@ -42,7 +48,8 @@ from watchkeeper.core.wire import (
 )
 from watchkeeper.incidents.field import concerns_incidents
 from watchkeeper.picture.live import PICTURE_SUBJECT
-from watchkeeper.tracking.history import TrackHistory
+from watchkeeper.sharing.store import ReleaseStore
+from watchkeeper.tracking.history import TrackHistory, point_rows
 from watchkeeper.tracking.live import LiveTracker
 from watchkeeper.tracking.measurement import radar_models
 from watchkeeper.tracking.messages import iso_utc, output_time, track_messages
@@ -96,6 +103,29 @@ class TrackerService:
         self.late = 0
         self._ais: list[AisReport] = []  # pushed, not yet attached to a released scan
         self._field: list[FieldObservation] = []  # the same for boat and persons detections
+        self.releases = ReleaseStore(runtime.engine)
+        self.released: dict[int, str] = {}  # track id → its marking by release, from the scan after it
+        self._pending: list[Released] = []
+        self._release_seen = 0
+        self._releases_due(None)  # every track release made before this start applies at once
+
+    def _releases_due(self, scan_time: datetime | None) -> None:
+        found = self.releases.since(self._release_seen, ("track",))
+        if found:
+            self._release_seen = found[-1].id
+        self._pending += [r.to_released() for r in found]
+        if scan_time is None:
+            ready, self._pending = self._pending, []
+        else:
+            ready, self._pending = due(self._pending, scan_time)
+        for r in ready:
+            if r.object_id.isdigit():
+                self.released[int(r.object_id)] = r.marking.value
+
+    def _mark(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for row in rows:
+            row["marking"] = self.released.get(row["track_id"], row["marking"])
+        return rows
 
     async def on_observations(self, subject: str, payload: bytes) -> None:
         outputs: list[TrackOutput] = []
@@ -137,10 +167,13 @@ class TrackerService:
             self.late = self.live.late.count
             self.live.late.drain()
         for out in outputs:
-            await asyncio.to_thread(self.history.write, out, simulated=self.simulated, marking=self.marking)
+            await asyncio.to_thread(self._releases_due, output_time(out))
+            rows = self._mark(point_rows(out, simulated=self.simulated, marking=self.marking))
+            await asyncio.to_thread(self.history.write_rows, rows)
             ais = self._take_ais(output_time(out))
             field = self._take_field(output_time(out))
             message = scan_message(out, simulated=self.simulated, marking=self.marking, ais=ais, field=field)
+            self._mark(message["tracks"])
             body = json.dumps(message).encode()
             msg_id = f"scan:{out.time:.3f}"
             await self.runtime.bus.publish(TRACK_SUBJECT, body, msg_id=msg_id)
