@@ -71,9 +71,30 @@ def _pg_alive() -> bool:
         return False
 
 
+def _postgis_installed() -> bool:
+    eng = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+    try:
+        with eng.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'"))
+            return found.first() is not None
+    finally:
+        eng.dispose()
+
+
+def ensure_postgis() -> None:
+    """PostGIS on the server (migration 0011 creates the extension in each database it migrates):
+    when the package is missing, ``scripts/services.sh`` installs it (Debian, root or sudo)."""
+    if _postgis_installed():
+        return
+    subprocess.run([str(REPO / "scripts" / "services.sh")], check=False, capture_output=True, timeout=900)
+    if not _postgis_installed():
+        _unavailable("PostGIS (Debian package postgresql-<major>-postgis-3) on the PostgreSQL server")
+
+
 def ensure_postgres() -> None:
-    """Start the machine's PostgreSQL cluster if it is stopped."""
+    """Start the machine's PostgreSQL cluster if it is stopped; install PostGIS there if missing."""
     if _pg_alive():
+        ensure_postgis()
         return
     if shutil.which("pg_ctlcluster") and Path("/etc/postgresql").is_dir():
         for version in sorted(os.listdir("/etc/postgresql")):
@@ -84,6 +105,7 @@ def ensure_postgres() -> None:
             )
         for _ in range(30):
             if _pg_alive():
+                ensure_postgis()
                 return
             time.sleep(1)
     _unavailable("PostgreSQL at 127.0.0.1:5432")
@@ -110,6 +132,19 @@ def pg_url(pg_server: str) -> Iterator[str]:
         )
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
+
+
+@pytest.fixture
+def postgis_url(pg_url: str) -> str:
+    """A fresh PostgreSQL database in which a superuser already created the postgis extension (how a
+    DBA prepares a production database for an application role that may not create extensions)."""
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    finally:
+        admin.dispose()
+    return pg_url
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ truth files), runs as fast as it can, and writes the CLI contract's JSON lines:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,8 @@ from watchkeeper.alerts.config import AlertSettings
 from watchkeeper.alerts.recorder import WatchRecorder
 from watchkeeper.alerts.scan import TrackScan
 from watchkeeper.alerts.watch import Watch
-from watchkeeper.core.types import AisReport
+from watchkeeper.core.types import AisReport, FieldObservation
+from watchkeeper.incidents.field import concerns_incidents
 from watchkeeper.tracking.ais_fusion import read_ais_file
 from watchkeeper.tracking.runner import load_inputs, run_scenario
 
@@ -42,8 +43,13 @@ def replay_scenario(
     settings: AlertSettings | None = None,
     on_scan: Callable[[int, int], None] | None = None,
     recorder: WatchRecorder | None = None,
+    field: Sequence[FieldObservation] = (),
 ) -> tuple[Watch, ReplaySummary]:
-    """Run tracker and watch over a scenario; return the watch (its alerts and incidents) and a summary."""
+    """Run tracker and watch over a scenario; return the watch (its alerts and incidents) and a summary.
+
+    ``field``: drone and observer detections (a recorded CoT feed, reports), given to the tracker and the
+    incidents scan by scan as the live workers give them (``tracking.worker``, ``alerts.worker``).
+    """
     scenario_dir = Path(scenario_dir)
     inputs = load_inputs(scenario_dir)
     epoch = inputs.sensors.start_utc
@@ -51,17 +57,23 @@ def replay_scenario(
         (r for r in read_ais_file(scenario_dir / "ais.nmea") if r.event_time is not None),
         key=lambda r: r.event_time,
     )
+    detections = sorted((o for o in field if concerns_incidents(o)), key=lambda o: (o.event_time, o.obs_id))
     watch = Watch(settings)
     k = 0
+    f = 0
     scans = 0
     tracks: set[int] = set()
-    for out in run_scenario(inputs, on_scan=on_scan):
+    for out in run_scenario(inputs, on_scan=on_scan, field=detections):
         scan = TrackScan.from_output(out, epoch)
         batch: list[AisReport] = []
         while k < len(reports) and reports[k].event_time < scan.time:  # the tracker's scan window
             batch.append(reports[k])
             k += 1
-        step = watch.step(scan, batch)
+        seen: list[FieldObservation] = []
+        while f < len(detections) and detections[f].event_time < scan.time:
+            seen.append(detections[f])
+            f += 1
+        step = watch.step(scan, batch, seen)
         if recorder is not None:
             recorder.record(watch, step)
         scans += 1

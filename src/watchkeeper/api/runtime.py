@@ -32,6 +32,7 @@ from watchkeeper.ingest.radar.live import RadarIngestor
 from watchkeeper.ingest.radar.scenario import ScenarioSensors, load_sensors
 from watchkeeper.picture.live import LivePicture
 from watchkeeper.picture.store import PictureStore
+from watchkeeper.sharing.records import register_cell_records
 from watchkeeper.sharing.service import SharingService
 from watchkeeper.sharing.tak import TakPublisher
 from watchkeeper.sharing.wiring import FieldIngestor, install_sharing, open_field_ingestor
@@ -84,6 +85,7 @@ class Runtime:
         self.incident_outcomes: OutcomeProvider | None = IncidentStore(self.engine).outcome_provider()
         # releasability: effective markings, releases, audited reads (sharing/); the live hub filters by it
         self.sharing = SharingService(self.engine, self.audit, self.wall_clock, self.picture)
+        register_cell_records(self.sharing, self.engine, self.wall_clock)  # incidents, alerts, tracks, …
         self.live = LiveHub(resolver=self.sharing.live_resolver)
         self.ingestor: AisIngestor | None = None
         self.radar: RadarIngestor | None = None

@@ -127,7 +127,11 @@ def encode_observations(observations: Sequence[FieldObservation]) -> bytes:
 
 
 def decode_observations(payload: bytes) -> list[FieldObservation]:
-    items = _items(payload, "observations", "observation")
+    return observations_from_items(_items(payload, "observations", "observation"))
+
+
+def observations_from_items(items: Sequence[Any]) -> list[FieldObservation]:
+    """Field observations from their dicts (``observation_to_dict``); ``DecodeError`` when malformed."""
     try:
         out = []
         for item in items:

@@ -7,11 +7,25 @@ incident events of that scan. What it does by itself (actor ``system``):
   the track): state ``detected``, persons estimated at ``persons_per_boat`` (Home Office SB_01, 2024:
   36,816 people on 695 boats, 53 a boat), the track's marking;
 * **links** every alert on its tracks (the incident's marking becomes the most restrictive of its
-  sources), and a new track that picks up a lost one (``ScanContext.links``) to the same incident;
+  sources, unless it was released: see below), and a new track that picks up a lost one
+  (``ScanContext.links``) to the same incident;
 * **lost_contact** when the ``lost_contact`` alert is raised; back to the state before when re-acquired;
 * **landed_uk** / **returned_fr** (inferred) when the track ends within ``landing_shore_m`` of the UK /
   French shore — and, for the French shore, only after the boat had left it (a departure alert);
-* keeps the last position and the highest alert severity.
+* keeps the last position and the highest alert severity;
+* **field detections** (a drone's or an observer's boat or persons, ``incidents.field``): linked to the
+  incident of the nearest small-craft contact in time and space — opening the incident of a small-craft
+  track not yet in one — or opening an incident of their own (``source`` ``drone`` / ``observer``); the
+  observation goes to the timeline, the marking becomes the most restrictive of the incident's and the
+  observation's, and a count of persons seen replaces the average estimate (never a user's figure).
+
+**Releases.** A user may release an incident (``sharing``: ``IncidentBook.release``, applied by the
+watch before the first scan after the release's event time). The released marking then stands against
+every source that is no more restrictive than it; a more restrictive source joining later (a UK-ONLY
+alert on an incident released to UK-FR) re-restricts the incident to the most restrictive of the two,
+and says so in its timeline (``marking`` entry naming the source): nobody released what it brought, and
+the releaser sees why their release no longer holds. Each event names the markings of the sources it
+adds (``IncidentEvent.sources``): the store applies the same rule to what it holds.
 
 What people do (task an asset, record an interception, a rescue, persons at landing, notes, close) comes
 through ``transition`` / ``add_note`` / ``set_persons``, validated by ``lifecycle``; the store records
@@ -20,7 +34,8 @@ who did it (audited at the API).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -29,7 +44,10 @@ from typing import Any
 from watchkeeper.alerts.config import AlertSettings, declare
 from watchkeeper.alerts.context import ScanContext, TrackView
 from watchkeeper.alerts.types import AlertEvent, EventKind, RuleName, Severity, iso_utc
-from watchkeeper.core.marking import DEFAULT_MARKING, Marking, combine
+from watchkeeper.core.marking import DEFAULT_MARKING, Marking, parse_marking, with_source
+from watchkeeper.core.types import FieldObservation
+from watchkeeper.geo.frames import to_utm
+from watchkeeper.incidents.field import Candidate, Link, concerns_incidents, nearest, source_of
 from watchkeeper.incidents.lifecycle import (
     ALLOWED,
     IncidentState,
@@ -41,6 +59,7 @@ from watchkeeper.incidents.lifecycle import (
 )
 
 SYSTEM = "system"
+KNOT_MPS = 1852.0 / 3600.0
 
 OPEN_AFTER = declare(
     "incidents.open_after_s", 60.0, "s", 0.0, 3600.0,
@@ -63,6 +82,9 @@ class TimelineKind(StrEnum):
     TRACK = "track"
     NOTE = "note"
     PERSONS = "persons"
+    OBSERVATION = "observation"  # a drone's or an observer's detection (incidents.field)
+    RELEASE = "release"  # a user released (or re-restricted) it (sharing)
+    MARKING = "marking"  # a source more restrictive than its release re-restricted it
 
 
 @dataclass(slots=True)
@@ -101,6 +123,9 @@ class Incident:
     closed_time: datetime | None = None
     state_before_lost: IncidentState | None = None
     departed: bool = False  # a departure alert was raised on one of its tracks
+    source: str = "track"  # what opened it: "track" (radar), "drone", "observer"
+    persons_from: str = "average"  # where the estimate comes from: "average", "observation", a user
+    released: Marking | None = None  # the marking a user released it to, while the release stands
     timeline: list[TimelineEntry] = field(default_factory=list)
 
     @property
@@ -122,6 +147,7 @@ class Incident:
             "lat": round(self.lat, 6),
             "lon": round(self.lon, 6),
             "marking": self.marking.value,
+            "source": self.source,
             "closed_utc": None if self.closed_time is None else iso_utc(self.closed_time),
         }
         if timeline:
@@ -136,11 +162,30 @@ class IncidentEventKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """A source joining an incident: its marking and what it is (``alert <id>``, ``observation <id>``,
+    ``track <id>``)."""
+
+    marking: Marking
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentEvent:
     kind: IncidentEventKind
     time: datetime
     incident: Incident
     entry: TimelineEntry | None = None
+    sources: tuple[Source, ...] = ()  # the sources this event adds (their markings join the incident's)
+
+
+def restriction_text(source: Source, released: str, now_marking: str) -> str:
+    """The timeline's words when a source more restrictive than the release re-restricts an incident
+    (the book and the store write the same entry)."""
+    return (
+        f"re-restricted {released} → {now_marking}: {source.what} ({source.marking.value}) joined after the "
+        f"release to {released}; release it again to share what it brought"
+    )
 
 
 class IncidentBook:
@@ -152,10 +197,18 @@ class IncidentBook:
         self.settings = settings or AlertSettings()
         self.incidents: dict[str, Incident] = {}
         self.by_track: dict[int, str] = {}
+        self.seen: dict[str, datetime] = {}  # incident → event time its contact was last seen
         self._count_by_day: dict[str, int] = dict(numbered or {})
 
     # ---- automatic ---------------------------------------------------------------------------------
-    def step(self, ctx: ScanContext, alert_events: Iterable[AlertEvent] = ()) -> list[IncidentEvent]:
+    def step(
+        self,
+        ctx: ScanContext,
+        alert_events: Iterable[AlertEvent] = (),
+        field: Sequence[FieldObservation] = (),
+    ) -> list[IncidentEvent]:
+        """One scan: its tracks and alerts (``ctx``, ``alert_events``) and the drone/observer detections
+        that arrived in its window (``field``, any order: taken in event-time order)."""
         s = self.settings
         open_after = s.number(OPEN_AFTER.key)
         events: list[IncidentEvent] = []
@@ -169,7 +222,11 @@ class IncidentBook:
             entry = self._log(
                 inc, now, TimelineKind.TRACK, SYSTEM, f"track {new_id} picked up lost track {old_id}"
             )
-            events.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry))
+            view = ctx.by_id.get(new_id)
+            sources = () if view is None else (Source(view.marking, f"track {new_id}"),)
+            events.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry, sources))
+            for source in sources:
+                events += self._join(inc, source, now)
             if inc.state is IncidentState.LOST_CONTACT:
                 back = inc.state_before_lost or IncidentState.MONITORED
                 if back is IncidentState.DETECTED:
@@ -182,6 +239,7 @@ class IncidentBook:
                 inc = self.incidents[self.by_track[v.track_id]]
                 if inc.is_open:
                     inc.lat, inc.lon = v.lat, v.lon
+                    self.seen[inc.incident_id] = now
                 continue
             if not v.small_craft or (v.age_s() < open_after and v.track_id not in named):
                 continue
@@ -193,13 +251,136 @@ class IncidentBook:
             if inc is None or not inc.is_open or ended.track_id != inc.track_ids[-1]:
                 continue
             events.extend(self._on_track_end(inc, ended.last_view, now))
+        events.extend(self._on_field(ctx, field))
         return events
 
-    def _open(self, v: TrackView, now: datetime) -> IncidentEvent:
+    def _on_field(self, ctx: ScanContext, field: Sequence[FieldObservation]) -> list[IncidentEvent]:
+        detections = sorted(
+            (o for o in field if concerns_incidents(o)), key=lambda o: (o.event_time, o.obs_id)
+        )
+        if not detections:
+            return []
+        events: list[IncidentEvent] = []
+        candidates = self._candidates(ctx)
+        views = {v.track_id: v for v in ctx.tracks}
+        for obs in detections:
+            link = nearest(obs, candidates, self.settings)
+            if link is None:
+                opened = self._open_from(obs, obs.event_time)
+                events += [opened, *self._observed(opened.incident, obs, None)]
+                x, y = (float(v) for v in to_utm(obs.lon, obs.lat))
+                candidates.append(Candidate(opened.incident.incident_id, None, x, y, obs.event_time))
+                continue
+            c = link.candidate
+            if c.incident_id is None:  # a small-craft track not yet in an incident: the detection opens it
+                assert c.track_id is not None
+                opened = self._open(views[c.track_id], obs.event_time)  # opened when seen
+                opened.incident.source = source_of(obs)
+                events.append(opened)
+                candidates = [
+                    Candidate(opened.incident.incident_id, k.track_id, k.x, k.y, k.time, k.vx, k.vy)
+                    if k.track_id == c.track_id else k
+                    for k in candidates
+                ]  # fmt: skip
+                inc = opened.incident
+            else:
+                inc = self.incidents[c.incident_id]
+            events += self._observed(inc, obs, link)
+        return events
+
+    def _candidates(self, ctx: ScanContext) -> list[Candidate]:
+        """This scan's small-craft tracks, and the open incidents not held by any of them."""
+        out: list[Candidate] = []
+        held: set[str] = set()
+        for v in ctx.tracks:
+            iid = self.by_track.get(v.track_id)
+            if iid is not None:
+                held.add(iid)
+            if not v.small_craft and iid is None:
+                continue
+            if v.fit is not None:
+                vx, vy = v.fit.vx, v.fit.vy
+            else:
+                course = math.radians(v.cog_deg)
+                vx, vy = (v.sog_kn * KNOT_MPS * math.sin(course), v.sog_kn * KNOT_MPS * math.cos(course))
+            out.append(Candidate(iid, v.track_id, v.x, v.y, ctx.time, vx, vy))
+        for iid, inc in self.incidents.items():
+            if inc.is_open and iid not in held and iid in self.seen:
+                x, y = (float(v) for v in to_utm(inc.lon, inc.lat))
+                out.append(Candidate(iid, None, x, y, self.seen[iid]))
+        return out
+
+    def _open_from(self, obs: FieldObservation, now: datetime) -> IncidentEvent:
+        """An incident opened by a detection no contact explains."""
+        persons = obs.persons if obs.persons is not None else int(self.settings.number(PERSONS_PER_BOAT.key))
+        inc = Incident(
+            incident_id=self._next_id(now),
+            opened_time=now,
+            updated_time=now,
+            state=IncidentState.DETECTED,
+            track_ids=[],
+            persons_estimate=persons,
+            lat=obs.lat,
+            lon=obs.lon,
+            marking=parse_marking(obs.marking),
+            source=source_of(obs),
+            persons_from="observation" if obs.persons is not None else "average",
+        )
+        self.incidents[inc.incident_id] = inc
+        self.seen[inc.incident_id] = obs.event_time
+        how = f"{obs.persons} persons seen" if obs.persons is not None else (
+            f"persons estimated at {persons} (average a boat, Home Office 2024)"
+        )  # fmt: skip
+        entry = self._log(
+            inc, now, TimelineKind.OPENED, SYSTEM,
+            f"{source_of(obs)} detection of {obs.kind.value} at {obs.lat:.4f}, {obs.lon:.4f}, no small-craft "
+            f"contact near; {how}",
+            {"obs_id": obs.obs_id, "source": source_of(obs)},
+        )  # fmt: skip
+        return IncidentEvent(IncidentEventKind.OPENED, now, inc, entry)
+
+    def _observed(self, inc: Incident, obs: FieldObservation, link: Link | None) -> list[IncidentEvent]:
+        """The detection in the incident's timeline; marking, persons and position follow from it."""
+        detail: dict[str, Any] = {
+            "obs_id": obs.obs_id, "source": source_of(obs), "kind": obs.kind.value, "sensor": obs.sensor_uid,
+            "lat": round(obs.lat, 6), "lon": round(obs.lon, 6), "ce_m": obs.ce_m, "persons": obs.persons,
+            "boat_type": obs.boat_type, "cot_type": obs.cot_type, "observation_marking": obs.marking,
+        }  # fmt: skip
+        where = f"at {obs.lat:.4f}, {obs.lon:.4f}"
+        if link is not None:
+            c = link.candidate
+            detail["distance_m"] = round(link.distance_m, 1)
+            if c.track_id is not None:
+                detail["track_id"] = c.track_id
+                where += f", {link.distance_m:.0f} m from track {c.track_id}"
+            else:
+                where += f", {link.distance_m:.0f} m from where the contact was last seen"
+                inc.lat, inc.lon = obs.lat, obs.lon  # no track holds it: the detection is the latest fix
+                self.seen[inc.incident_id] = max(
+                    self.seen.get(inc.incident_id, obs.event_time), obs.event_time
+                )
+        text = f"{source_of(obs)} detection of {obs.kind.value} {where}"
+        if obs.persons is not None:
+            text += f"; {obs.persons} persons seen"
+            if inc.persons_from in ("average", "observation"):
+                detail["persons_estimate"] = obs.persons
+                inc.persons_estimate = obs.persons
+                inc.persons_from = "observation"
+        if obs.text:
+            text += f": {obs.text[:200]}"
+        entry = log(inc, obs.event_time, TimelineKind.OBSERVATION, _actor(obs), text, detail)
+        source = Source(parse_marking(obs.marking), f"observation {obs.obs_id}")
+        observed = IncidentEvent(IncidentEventKind.UPDATED, obs.event_time, inc, entry, (source,))
+        return [observed, *self._join(inc, source, obs.event_time)]
+
+    def _next_id(self, now: datetime) -> str:
         day = now.strftime("%Y%m%d")
         n = self._count_by_day.get(day, 0) + 1
         self._count_by_day[day] = n
-        incident_id = f"INC-{day}-{n:04d}"
+        return f"INC-{day}-{n:04d}"
+
+    def _open(self, v: TrackView, now: datetime) -> IncidentEvent:
+        incident_id = self._next_id(now)
         persons = int(self.settings.number(PERSONS_PER_BOAT.key))
         inc = Incident(
             incident_id=incident_id,
@@ -214,6 +395,7 @@ class IncidentBook:
         )
         self.incidents[incident_id] = inc
         self.by_track[v.track_id] = incident_id
+        self.seen[incident_id] = now
         entry = self._log(
             inc,
             now,
@@ -234,7 +416,6 @@ class IncidentBook:
         if e.kind in (EventKind.RAISED, EventKind.RERAISED, EventKind.ESCALATED):
             if alert.alert_id not in inc.alert_ids:
                 inc.alert_ids.append(alert.alert_id)
-            inc.marking = combine([inc.marking, alert.marking])
             inc.severity = max(inc.severity, alert.severity)
             if alert.rule is RuleName.DEPARTURE:
                 inc.departed = True
@@ -246,7 +427,9 @@ class IncidentBook:
                 f"{alert.rule.value} alert {e.kind.value} ({alert.severity.label}): {alert.explanation}",
                 {"alert_id": alert.alert_id, "rule": alert.rule.value, "event": e.kind.value},
             )
-            out.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry))
+            source = Source(alert.marking, f"alert {alert.alert_id}")
+            out.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry, (source,)))
+            out += self._join(inc, source, now)
             lost = alert.rule is RuleName.LOST_CONTACT and e.kind is not EventKind.ESCALATED
             if lost and inc.is_open and IncidentState.LOST_CONTACT in _allowed(inc):
                 inc.state_before_lost = inc.state
@@ -270,6 +453,29 @@ class IncidentBook:
             )
             return [self._set_state(inc, IncidentState.RETURNED_FR, now, SYSTEM, text)]
         return []
+
+    # ---- releases -----------------------------------------------------------------------------------
+    def release(self, incident_id: str, marking: str | Marking) -> bool:
+        """A user's release of an incident (made in the store, ``sharing``): its marking from now on,
+        standing against sources no more restrictive than it. False when the book does not hold it (an
+        incident of an earlier run of the worker: the store applies the rule to it alone)."""
+        inc = self.incidents.get(incident_id)
+        if inc is None:
+            return False
+        inc.marking = inc.released = parse_marking(marking)
+        return True
+
+    def _join(self, inc: Incident, source: Source, now: datetime) -> list[IncidentEvent]:
+        """``source``'s marking joins the incident's; an event when it re-restricts a released one."""
+        before = inc.released
+        inc.marking, lapsed = with_source(inc.marking, source.marking, inc.released)
+        if not lapsed or before is None:
+            return []
+        inc.released = None
+        text = restriction_text(source, before.value, inc.marking.value)
+        detail = {"from": before.value, "to": inc.marking.value, "source": source.what}
+        entry = log(inc, now, TimelineKind.MARKING, SYSTEM, text, detail)
+        return [IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry)]
 
     # ---- what people do ------------------------------------------------------------------------------
     def transition(
@@ -320,6 +526,11 @@ class IncidentBook:
         self, inc: Incident, target: IncidentState, now: datetime, actor: str, text: str
     ) -> IncidentEvent:
         return set_state(inc, target, now, actor, text)
+
+
+def _actor(obs: FieldObservation) -> str:
+    """Who saw it: the reporting user, or the CoT uid of the drone or TAK client."""
+    return obs.sensor_uid if obs.sensor_uid.startswith("report:") else f"cot:{obs.sensor_uid}"
 
 
 def _allowed(inc: Incident) -> frozenset[IncidentState]:
@@ -395,6 +606,7 @@ def set_persons_estimate(inc: Incident, actor: str, time: datetime, estimate: in
     value = check_persons(estimate, "persons_estimate")
     before = inc.persons_estimate
     inc.persons_estimate = value
+    inc.persons_from = actor
     entry = log(inc, time, TimelineKind.PERSONS, actor, f"persons estimate {before} → {value}",
                 {"persons_estimate": value, "before": before})  # fmt: skip
     return IncidentEvent(IncidentEventKind.UPDATED, time, inc, entry)

@@ -2,8 +2,9 @@
 
 * ``open_field_ingestor(runtime)`` — the field intake (CoT and reports) on its own input log, at start.
 * ``install_sharing(runtime)`` — CoT listeners (UDP, TCP, TLS) and the TAK publisher as background
-  tasks, from ``SharingSettings`` (environment ``WATCHKEEPER_COT_*``, ``WATCHKEEPER_TAK_*``); nothing
-  when none is set (tests, the demo).
+  tasks (publishing the AIS picture, dark radar tracks, open incidents, assets and the latest search
+  areas: ``sharing.tak_sources``), from ``SharingSettings`` (environment ``WATCHKEEPER_COT_*``,
+  ``WATCHKEEPER_TAK_*``); nothing when none is set (tests, the demo).
 
 Settings: ``COT_HOST`` (default ``0.0.0.0``), ``COT_UDP_PORT``, ``COT_TCP_PORT``, ``COT_TLS_PORT`` +
 ``COT_TLS_CERT``/``COT_TLS_KEY`` (+ ``COT_TLS_CLIENT_CA`` for mutual TLS), ``COT_MARKING`` (marking of
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from watchkeeper.assets.registry import AssetRegistry
 from watchkeeper.core.clock import SystemClock
 from watchkeeper.core.marking import DEFAULT_MARKING, parse_marking
 from watchkeeper.ingest.cot.intake import FieldIngestor, FieldIntake, field_log_dir
@@ -27,6 +29,7 @@ from watchkeeper.ingest.cot.transports import CotStreamListener, CotUdpListener,
 from watchkeeper.ingest.inputlog import InputLog
 from watchkeeper.ingest.ledger import RejectsLedger
 from watchkeeper.sharing.tak import PictureSource, TakDestination, TakPublisher
+from watchkeeper.sharing.tak_sources import cell_sources
 
 if TYPE_CHECKING:
     from watchkeeper.api.runtime import Runtime
@@ -96,7 +99,16 @@ def install_sharing(runtime: Runtime, settings: SharingSettings | None = None) -
     if settings.tak_destinations:
         destinations = [TakDestination(**d) for d in settings.tak_destinations]
         publisher = TakPublisher(
-            destinations, [PictureSource(runtime.picture, runtime.sharing.vessel_marking)]
+            destinations,
+            [
+                PictureSource(runtime.picture, runtime.sharing.vessel_marking),
+                *cell_sources(
+                    runtime.engine,
+                    lambda: runtime.sharing.resolve_tracks(runtime.latest_tracks),
+                    AssetRegistry(runtime.engine, runtime.wall_clock),
+                    lambda: runtime.clock,
+                ),
+            ],
         )
         interval = settings.tak_interval_s
         runtime.add_task("tak-out", lambda rt: publisher.run(interval))

@@ -13,6 +13,9 @@ same tracks for the same inputs (tested).
   their own delays, so the default, one scan period, covers a burst from each.
 - An input whose event time falls in a scan already released is *late*: it cannot change tracks already
   emitted, so it is not applied; it is kept in ``late`` (with a count) for the worker to log.
+- Drone and observer detections (``push_field``) are buffered into the scan of their event time like the
+  rest but never move the watermark: they are sparse and stamped by clocks the cell does not keep (a
+  ground station's), so one wrong clock must not release the radar's scans early and make them late.
 - ``advance(event_time)`` moves the watermark without an input (a radar's north marker, a heartbeat);
   ``flush()`` releases everything buffered (end of a replay).
 
@@ -31,11 +34,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from watchkeeper.core.types import AisReport, Plot
+from watchkeeper.core.types import AisReport, FieldObservation, Plot
+from watchkeeper.tracking.field import is_measurement
 from watchkeeper.tracking.measurement import RadarModel
 from watchkeeper.tracking.tracker import Tracker, TrackerConfig, TrackOutput
 
-Input = Plot | AisReport
+Input = Plot | AisReport | FieldObservation
 
 
 @dataclass(slots=True)
@@ -79,9 +83,18 @@ class LiveTracker:
     def push_ais(self, report: AisReport) -> list[TrackOutput]:
         return self._push(report, self.tracker.seconds(report.event_time))
 
+    def push_field(self, obs: FieldObservation) -> list[TrackOutput]:
+        """A drone/observer detection: buffered for its scan if it is a position measurement
+        (``field.is_measurement``; the others are not the tracker's). Never moves the watermark."""
+        if not is_measurement(obs, self.tracker.config.detections):
+            return []
+        return self._push(obs, self.tracker.seconds(obs.event_time), moves_watermark=False)
+
     def push(self, item: Input) -> list[TrackOutput]:
         if isinstance(item, Plot):
             return self.push_plot(item)
+        if isinstance(item, FieldObservation):
+            return self.push_field(item)
         return self.push_ais(item)
 
     def advance(self, event_time: datetime) -> list[TrackOutput]:
@@ -106,15 +119,21 @@ class LiveTracker:
         """The step whose window ``[(k−1)·period, k·period)`` holds event time ``t``."""
         return math.floor(t / self.period) + 1
 
-    def _push(self, item: Input, t: float) -> list[TrackOutput]:
+    def _push(self, item: Input, t: float, moves_watermark: bool = True) -> list[TrackOutput]:
         k = self._step_of(t)
         if self._next_step is not None and k < self._next_step:
             self.late.items.append(item)
             self.late.count += 1
             return []
+        self._buffer.setdefault(k, []).append(item)
+        if not moves_watermark:
+            return []
         if self._next_step is None:
             self._next_step = k - 1  # start with the (empty) scan at or before the first input
-        self._buffer.setdefault(k, []).append(item)
+            for early in [j for j in self._buffer if j < self._next_step]:  # detections before it
+                items = self._buffer.pop(early)
+                self.late.items.extend(items)
+                self.late.count += len(items)
         self._max_seen = max(self._max_seen, t)
         return self._release(self._max_seen - self.lateness_s)
 
@@ -127,6 +146,7 @@ class LiveTracker:
             items = self._buffer.pop(k, [])
             plots = [i for i in items if isinstance(i, Plot)]
             reports = [i for i in items if isinstance(i, AisReport)]
-            out.append(self.tracker.step_at(k * self.period, plots, reports))
+            field = [i for i in items if isinstance(i, FieldObservation)]
+            out.append(self.tracker.step_at(k * self.period, plots, reports, field))
             self._next_step = k + 1
         return out

@@ -74,6 +74,7 @@ class TrackTable:
     score: FloatArray = field(default_factory=lambda: np.zeros(0))  # track log-likelihood ratio, nats
     plot_updates: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # radar plots
     ais_updates: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    field_updates: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # drones, observers
     next_uid: int = 1
 
     def __post_init__(self) -> None:
@@ -89,7 +90,7 @@ class TrackTable:
     _ROW_FIELDS: ClassVar[tuple[str, ...]] = (
         "uid", "x", "p", "mu", "xc", "pc", "t", "created", "last_update", "last_hit",
         "hits", "opportunities", "misses_in_row", "confirmed", "mmsi", "last_ais", "score",
-        "plot_updates", "ais_updates",
+        "plot_updates", "ais_updates", "field_updates",
     )  # fmt: skip
 
     def append(
@@ -135,6 +136,7 @@ class TrackTable:
             "score": np.zeros(k),
             "plot_updates": one if radar_sensor is not None else np.zeros(k, dtype=np.int64),
             "ais_updates": (mmsi > 0).astype(np.int64),
+            "field_updates": np.zeros(k, dtype=np.int64),
         }
         self.next_uid += k
         for name in self._ROW_FIELDS:

@@ -9,17 +9,18 @@ slicing ``live.LiveTracker`` applies to inputs as they arrive.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
-from watchkeeper.core.types import Plot
+from watchkeeper.core.types import FieldObservation, Plot
 from watchkeeper.ingest.radar.scenario import ScenarioSensors, load_sensors, read_plots
 from watchkeeper.tracking import messages
 from watchkeeper.tracking.ais_fusion import AisBatch, ais_arrays, identities, read_ais_file
+from watchkeeper.tracking.field import field_arrays
 from watchkeeper.tracking.measurement import radar_models
 from watchkeeper.tracking.models import FloatArray
 from watchkeeper.tracking.tracker import Tracker, TrackerConfig, TrackOutput
@@ -77,10 +78,16 @@ def run_scenario(
     inputs: ScenarioInputs,
     config: TrackerConfig | None = None,
     on_scan: Callable[[int, int], None] | None = None,
+    field: Sequence[FieldObservation] = (),
 ) -> Iterator[TrackOutput]:
-    """Yield the confirmed tracks at every scan boundary, from the first to just past the last plot."""
+    """Yield the confirmed tracks at every scan boundary, from the first to just past the last plot.
+
+    ``field``: drone and observer detections (a recorded CoT feed), sliced into the same scans.
+    """
     sensors = inputs.sensors
     tracker = Tracker(radar_models(sensors.radars), sensors.start_utc, config)
+    detections = field_arrays(field, sensors.start_utc, tracker.config.detections)
+    detections = detections.subset(np.argsort(detections.time, kind="stable"))
     period = min(r.scan_period_s for r in sensors.radars)
     last = max(
         float(inputs.plot_time[-1]) if inputs.plot_time.size else 0.0, float(inputs.ais.time.max(initial=0.0))
@@ -88,6 +95,7 @@ def run_scenario(
     n_scans = int(np.floor(last / period)) + 1
     p_cuts = np.searchsorted(inputs.plot_time, np.arange(n_scans + 1) * period, side="left")
     a_cuts = np.searchsorted(inputs.ais.time, np.arange(n_scans + 1) * period, side="left")
+    f_cuts = np.searchsorted(detections.time, np.arange(n_scans + 1) * period, side="left")
     name_t = np.array([n[0] for n in inputs.names], dtype=float)
     n_cuts = np.searchsorted(name_t, np.arange(n_scans + 1) * period, side="left")
     for k in range(n_scans + 1):
@@ -95,6 +103,8 @@ def run_scenario(
         a0 = a_cuts[k - 1] if k else 0
         sl = slice(p0, p_cuts[k])
         ais = inputs.ais.subset(np.arange(a0, a_cuts[k]))
+        f0 = f_cuts[k - 1] if k else 0
+        seen = detections.subset(np.arange(f0, f_cuts[k]))
         names = [(m, n) for _t, m, n in inputs.names[(n_cuts[k - 1] if k else 0) : n_cuts[k]]]
         out = tracker.step_arrays(
             k * period,
@@ -104,6 +114,7 @@ def run_scenario(
             inputs.bearing_deg[sl],
             ais,
             names,
+            seen if len(seen) else None,
         )
         if on_scan is not None:
             on_scan(k, n_scans + 1)

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from watchkeeper.core.types import AisReport, Plot
+from watchkeeper.core.types import AisReport, FieldObservation, Plot
 from watchkeeper.geo.frames import to_wgs84
 from watchkeeper.tracking.ais_fusion import (
     KNOT_MPS,
@@ -34,6 +34,7 @@ from watchkeeper.tracking.ais_fusion import (
     measurement_covariance,
 )
 from watchkeeper.tracking.association import gnn
+from watchkeeper.tracking.field import FieldBatch, FieldConfig, field_arrays
 from watchkeeper.tracking.filters import LOG_2PI, ImmPrediction, mahalanobis2, predict, update
 from watchkeeper.tracking.gating import CHI2_2DOF_999, coarse_pairs, coarse_radius
 from watchkeeper.tracking.jpda import marginals
@@ -49,6 +50,7 @@ class TrackerConfig:
     models: ImmModels = DEFAULT_MODELS
     management: ManagementConfig = field(default_factory=ManagementConfig)
     ais: AisConfig = field(default_factory=AisConfig)
+    detections: FieldConfig = field(default_factory=FieldConfig)  # drones, observers (field.py)
     gate: float = CHI2_2DOF_999
     new_target_density_per_m2: float = 1e-9
     association: str = "gnn"  # "gnn" (the default, docs/design.md) or "jpda" (jpda.py)
@@ -65,8 +67,9 @@ class TrackOutput:
     (WGS84°); ``sog_kn`` and ``cog_deg`` (true); ``mmsi`` (0 when no AIS is bound); ``dark`` (no AIS vouches
     for the track, see ``ais_fusion``); ``name`` (the vessel name from AIS static data, "" when unknown);
     ``mode_probability`` (n, M) of the IMM modes ``mode_names`` (``"steady"``, ``"manoeuvring"``: see
-    ``models``); ``age_s`` since the track's first plot or report; ``plot_updates`` and ``ais_updates``
-    (radar plots and AIS reports that updated it); ``since_update_s`` (coasting time: seconds since its last
+    ``models``); ``age_s`` since the track's first plot or report; ``plot_updates``, ``ais_updates`` and
+    ``field_updates`` (radar plots, AIS reports and drone/observer detections that updated it);
+    ``since_update_s`` (coasting time: seconds since its last
     update by any sensor); ``position_sigma_m`` (1σ along the major axis of its position uncertainty);
     ``speed_sigma_kn`` (1σ of its speed).
     """
@@ -86,6 +89,7 @@ class TrackOutput:
     age_s: FloatArray = field(default_factory=lambda: np.zeros(0))
     plot_updates: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     ais_updates: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    field_updates: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     since_update_s: FloatArray = field(default_factory=lambda: np.zeros(0))
     position_sigma_m: FloatArray = field(default_factory=lambda: np.zeros(0))
     speed_sigma_kn: FloatArray = field(default_factory=lambda: np.zeros(0))
@@ -133,15 +137,29 @@ class Tracker:
     def scan_period_s(self) -> float:
         return self._period
 
-    def step(self, scan_time: datetime, plots: Sequence[Plot], ais: Sequence[AisReport] = ()) -> TrackOutput:
-        """Process plots and AIS reports observed before ``scan_time``; return confirmed tracks then.
+    def step(
+        self,
+        scan_time: datetime,
+        plots: Sequence[Plot],
+        ais: Sequence[AisReport] = (),
+        field: Sequence[FieldObservation] = (),
+    ) -> TrackOutput:
+        """Process plots, AIS reports and field detections observed before ``scan_time``; return
+        confirmed tracks then.
 
         Plots of sensors the tracker does not know, and plots without a polar position (system tracks,
-        TLL), are ignored: the caller keeps them. Order of the inputs does not matter.
+        TLL), are ignored: the caller keeps them; so are field observations that are not position
+        measurements (``field.is_measurement``). Order of the inputs does not matter.
         """
-        return self.step_at(self.seconds(scan_time), plots, ais)
+        return self.step_at(self.seconds(scan_time), plots, ais, field)
 
-    def step_at(self, scan_s: float, plots: Sequence[Plot], ais: Sequence[AisReport] = ()) -> TrackOutput:
+    def step_at(
+        self,
+        scan_s: float,
+        plots: Sequence[Plot],
+        ais: Sequence[AisReport] = (),
+        field: Sequence[FieldObservation] = (),
+    ) -> TrackOutput:
         """:meth:`step` with the scan time in seconds since the epoch."""
         sensor = np.array([self._sensor_index.get(p.sensor_id, -1) for p in plots], dtype=np.int64)
         t = np.array([self.seconds(p.time) for p in plots], dtype=float)
@@ -156,6 +174,7 @@ class Tracker:
             brg[known],
             ais_arrays(ais, self.epoch),
             [(mmsi, name) for _t, mmsi, name in sorted(identities(ais, self.epoch))],
+            field_arrays(field, self.epoch, self.config.detections) if field else None,
         )
 
     def step_arrays(
@@ -167,10 +186,12 @@ class Tracker:
         bearing_deg: FloatArray,
         ais: AisBatch | None = None,
         names: Sequence[tuple[int, str]] = (),
+        field: FieldBatch | None = None,
     ) -> TrackOutput:
         """Array form of :meth:`step` (times in seconds since the epoch).
 
-        ``names`` are (MMSI, vessel name) pairs of the AIS static reports of the step, in event-time order.
+        ``names`` are (MMSI, vessel name) pairs of the AIS static reports of the step, in event-time order;
+        ``field`` the drone/observer position measurements (``field.field_arrays``).
         """
         xy = np.zeros((plot_time.shape[0], 2))
         cov = np.zeros((plot_time.shape[0], 2, 2))
@@ -178,7 +199,7 @@ class Tracker:
             sel = plot_sensor == radar.index
             if sel.any():
                 xy[sel], cov[sel] = radar.to_cartesian(range_m[sel], bearing_deg[sel])
-        return self.step_cartesian(scan_time, plot_time, plot_sensor, xy, cov, ais, names)
+        return self.step_cartesian(scan_time, plot_time, plot_sensor, xy, cov, ais, names, field)
 
     def step_cartesian(
         self,
@@ -189,24 +210,34 @@ class Tracker:
         cov: FloatArray,
         ais: AisBatch | None = None,
         names: Sequence[tuple[int, str]] = (),
+        field: FieldBatch | None = None,
     ) -> TrackOutput:
-        """Process converted plots (UTM 31N) and AIS arrays observed before ``scan_time``."""
+        """Process converted plots (UTM 31N), AIS arrays and field detections observed before
+        ``scan_time``. Within a window the radars go first, then AIS, then field detections."""
         for mmsi, name in names:
             self.names[int(mmsi)] = name
         n_radar = len(self.radars)
+        has_ais = ais is not None and len(ais) > 0
+        has_field = field is not None and len(field) > 0
         keys_t = [np.floor(plot_time / self._window).astype(np.int64)]
         keys_s = [plot_sensor]
-        if ais is not None and len(ais):
+        times_l = [plot_time]
+        # ties in time broken by the measurement itself, so the order of arrival never matters
+        tie_l = [xy[:, 0] + 1e-3 * xy[:, 1]]
+        if ais is not None and has_ais:
             keys_t.append(np.floor(ais.time / self._window).astype(np.int64))
             keys_s.append(np.full(len(ais), n_radar, dtype=np.int64))
+            times_l.append(ais.time)
+            tie_l.append(ais.mmsi.astype(float) + ais.xy[:, 0] * 1e-12)
+        if field is not None and has_field:
+            keys_t.append(np.floor(field.time / self._window).astype(np.int64))
+            keys_s.append(np.full(len(field), n_radar + 1, dtype=np.int64))
+            times_l.append(field.time)
+            tie_l.append(field.xy[:, 0] + 1e-3 * field.xy[:, 1])
         win = np.concatenate(keys_t)
         src = np.concatenate(keys_s)
-        times = np.concatenate([plot_time] + ([ais.time] if ais is not None and len(ais) else []))
-        # ties in time broken by the measurement itself, so the order of arrival never matters
-        tie = np.concatenate(
-            [xy[:, 0] + 1e-3 * xy[:, 1]]
-            + ([ais.mmsi.astype(float) + ais.xy[:, 0] * 1e-12] if ais is not None and len(ais) else [])
-        )
+        times = np.concatenate(times_l)
+        tie = np.concatenate(tie_l)
         order = np.lexsort((tie, times, src, win))
         win_o, src_o = win[order], src[order]
         if win_o.size == 0:
@@ -214,14 +245,17 @@ class Tracker:
             return self.output(scan_time)
         cuts = np.flatnonzero(np.r_[True, (win_o[1:] != win_o[:-1]) | (src_o[1:] != src_o[:-1]), True])
         n_plots = plot_time.shape[0]
+        n_ais = len(ais) if ais is not None else 0
         for a, b in itertools.pairwise(cuts):
             idx = order[a:b]
             window_start = float(win_o[a]) * self._window
             self._score_revolutions(window_start)
             if src_o[a] < n_radar:
                 self._radar_batch(int(src_o[a]), plot_time[idx], xy[idx], cov[idx])
-            elif ais is not None:
+            elif src_o[a] == n_radar and ais is not None:
                 self._ais_batch(ais.subset(idx - n_plots))
+            elif field is not None:
+                self._field_batch(field.subset(idx - n_plots - n_ais))
         self._score_revolutions(scan_time)
         return self.output(scan_time)
 
@@ -263,6 +297,7 @@ class Tracker:
             age_s=time - tab.created[rows],
             plot_updates=tab.plot_updates[rows].copy(),
             ais_updates=tab.ais_updates[rows].copy(),
+            field_updates=tab.field_updates[rows].copy(),
             since_update_s=time - tab.last_update[rows],
             position_sigma_m=np.sqrt(np.maximum(major, 0.0)),
             speed_sigma_kn=np.sqrt(np.maximum(speed_var, 0.0)) / KNOT_MPS,
@@ -430,6 +465,30 @@ class Tracker:
         p[:, :, 2, 2] = p[:, :, 3, 3] = sv2
         mu = np.repeat(self._init_mu[None, :], k, axis=0)
         self.tracks.append(x, p, mu, t, np.zeros(k, dtype=bool), np.zeros(k, dtype=np.int64), sensor)
+
+    def _field_batch(self, batch: FieldBatch) -> None:
+        """Drone/observer position measurements: update the confirmed track each falls nearest to
+        (Mahalanobis, inside the gate; GNN), never initiate one (``field`` module docstring)."""
+        tab = self.tracks
+        rows = np.flatnonzero(tab.confirmed)
+        if rows.size == 0:
+            return
+        max_var = float(np.max(batch.cov[:, 0, 0] + batch.cov[:, 1, 1]))
+        ti, mj = self._candidates(batch.time, batch.xy, max_var, rows)
+        if ti.size == 0:
+            return
+        pred = self._pair_prediction(ti, batch.time[mj])
+        nu = batch.xy[mj] - pred.x_comb[:, :2]
+        d2, _ = mahalanobis2(nu, pred.p_comb[:, :2, :2] + batch.cov[mj])
+        cost = np.where(d2 < self.config.gate, d2 - self.config.gate - 1e-6, np.inf)
+        ta, ma = gnn(ti, mj, cost, len(tab), len(batch))
+        if ta.size == 0:
+            return
+        key = ti * len(batch) + mj
+        key_order = np.argsort(key)
+        sel = key_order[np.searchsorted(key, ta * len(batch) + ma, sorter=key_order)]
+        self._apply(pred, sel, ta, batch.xy[ma], batch.cov[ma], batch.time[ma])
+        tab.field_updates[ta] += 1
 
     def _ais_batch(self, batch: AisBatch) -> None:
         tab = self.tracks

@@ -9,10 +9,18 @@ One subscription takes all observations (``obs.>``), so AIS and radar arrive in 
 published (one JetStream consumer over the OBS stream, one in-process queue): two subscriptions would
 let one stream run ahead of the other and make inputs late at random — live would no longer equal replay.
 Each ``track.update`` carries the AIS position reports of its scan window (``ais``), so the alerts worker
-steps on exactly what the tracker used, whatever the delivery order of other subjects.
+steps on exactly what the tracker used, whatever the delivery order of other subjects. Drone and observer
+detections (``obs.drone.<uid>``, ``obs.report``) come on the same subscription: boats with a circular
+error are position measurements for the tracker (``tracking.field``), and every detection of a boat or
+of persons rides on the ``track.update`` of its window (``field``) to the incidents, the same way.
 
 The radars come from the sensors file the runtime was given (``WATCHKEEPER_RADARS_FILE``, the scenario
 ``sensors.json`` format); without one there is no radar picture and the worker does not start.
+
+Releases of tracks (``sharing``: a track has the radar picture's marking, ``WATCHKEEPER_TRACK_MARKING``,
+unless released) are read from the store's ``releases`` before each scan is sent, and mark that track in
+the scans later than the release's event time (its message, its history rows): the alerts and
+incidents on it inherit the released marking, as a replay given the same releases would.
 
 Scans are aligned on ``TRACK_EPOCH`` (a fixed instant), so that the live service and a replay of the same
 input put their scan boundaries at the same event times. Track ids start above the largest stored one,
@@ -29,10 +37,19 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from watchkeeper.core.errors import DecodeError
-from watchkeeper.core.types import AisReport
-from watchkeeper.core.wire import ais_items, decode_ais, decode_plots
+from watchkeeper.core.marking import Released, due
+from watchkeeper.core.types import AisReport, FieldObservation
+from watchkeeper.core.wire import (
+    ais_items,
+    decode_ais,
+    decode_observations,
+    decode_plots,
+    observation_to_dict,
+)
+from watchkeeper.incidents.field import concerns_incidents
 from watchkeeper.picture.live import PICTURE_SUBJECT
-from watchkeeper.tracking.history import TrackHistory
+from watchkeeper.sharing.store import ReleaseStore
+from watchkeeper.tracking.history import TrackHistory, point_rows
 from watchkeeper.tracking.live import LiveTracker
 from watchkeeper.tracking.measurement import radar_models
 from watchkeeper.tracking.messages import iso_utc, output_time, track_messages
@@ -48,10 +65,16 @@ TRACK_SUBJECT = "track.update"
 
 
 def scan_message(
-    out: TrackOutput, *, simulated: bool, marking: str, ais: Sequence[AisReport] = ()
+    out: TrackOutput,
+    *,
+    simulated: bool,
+    marking: str,
+    ais: Sequence[AisReport] = (),
+    field: Sequence[FieldObservation] = (),
 ) -> dict[str, Any]:
     """One scan's confirmed tracks: the ``track.update`` / ``picture.update`` (``kind: "tracks"``) body,
-    with the AIS position reports of the scan's window (``[previous scan, this scan)``)."""
+    with the AIS position reports and the drone/observer detections of the scan's window
+    (``[previous scan, this scan)``). Each detection keeps its own marking (the live hub filters it)."""
     return {
         "kind": "tracks",
         "time": iso_utc(output_time(out)),
@@ -59,6 +82,7 @@ def scan_message(
         "marking": marking,
         "tracks": track_messages(out, simulated=simulated, marking=marking),
         "ais": ais_items(ais),
+        "field": [observation_to_dict(o) for o in field],
     }
 
 
@@ -78,6 +102,30 @@ class TrackerService:
         self.scans = 0
         self.late = 0
         self._ais: list[AisReport] = []  # pushed, not yet attached to a released scan
+        self._field: list[FieldObservation] = []  # the same for boat and persons detections
+        self.releases = ReleaseStore(runtime.engine)
+        self.released: dict[int, str] = {}  # track id → its marking by release, from the scan after it
+        self._pending: list[Released] = []
+        self._release_seen = 0
+        self._releases_due(None)  # every track release made before this start applies at once
+
+    def _releases_due(self, scan_time: datetime | None) -> None:
+        found = self.releases.since(self._release_seen, ("track",))
+        if found:
+            self._release_seen = found[-1].id
+        self._pending += [r.to_released() for r in found]
+        if scan_time is None:
+            ready, self._pending = self._pending, []
+        else:
+            ready, self._pending = due(self._pending, scan_time)
+        for r in ready:
+            if r.object_id.isdigit():
+                self.released[int(r.object_id)] = r.marking.value
+
+    def _mark(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for row in rows:
+            row["marking"] = self.released.get(row["track_id"], row["marking"])
+        return rows
 
     async def on_observations(self, subject: str, payload: bytes) -> None:
         outputs: list[TrackOutput] = []
@@ -90,11 +138,23 @@ class TrackerService:
             elif subject.startswith("obs.radar."):
                 for p in decode_plots(payload):
                     outputs += self.live.push_plot(p)
+            elif subject.startswith("obs.drone.") or subject == "obs.report":
+                for o in decode_observations(payload):
+                    if concerns_incidents(o):
+                        outputs += self.live.push_field(o)
+                        self._field.append(o)
             else:
-                return  # drone and observer reports: not radar measurements (incidents use them)
+                return
         except DecodeError as exc:
             log.error("tracker: %s message dropped: %s", subject, exc)
         await self.emit(outputs)
+
+    def _take_field(self, before: datetime) -> list[FieldObservation]:
+        taken = sorted(
+            (o for o in self._field if o.event_time < before), key=lambda o: (o.event_time, o.obs_id)
+        )
+        self._field = [o for o in self._field if o.event_time >= before]
+        return taken
 
     def _take_ais(self, before: datetime) -> list[AisReport]:
         taken = sorted((r for r in self._ais if r.event_time < before), key=lambda r: r.event_time)
@@ -107,9 +167,13 @@ class TrackerService:
             self.late = self.live.late.count
             self.live.late.drain()
         for out in outputs:
-            await asyncio.to_thread(self.history.write, out, simulated=self.simulated, marking=self.marking)
+            await asyncio.to_thread(self._releases_due, output_time(out))
+            rows = self._mark(point_rows(out, simulated=self.simulated, marking=self.marking))
+            await asyncio.to_thread(self.history.write_rows, rows)
             ais = self._take_ais(output_time(out))
-            message = scan_message(out, simulated=self.simulated, marking=self.marking, ais=ais)
+            field = self._take_field(output_time(out))
+            message = scan_message(out, simulated=self.simulated, marking=self.marking, ais=ais, field=field)
+            self._mark(message["tracks"])
             body = json.dumps(message).encode()
             msg_id = f"scan:{out.time:.3f}"
             await self.runtime.bus.publish(TRACK_SUBJECT, body, msg_id=msg_id)

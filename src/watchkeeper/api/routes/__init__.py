@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 ROUTE_MODULES: tuple[str, ...] = (
     "auth",
     "picture",
+    "history",  # spatial history (area and time window)
     "geo",
     "stats",
     "weather",

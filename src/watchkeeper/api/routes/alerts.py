@@ -102,9 +102,11 @@ def get_alert(
     from watchkeeper.alerts.store import AlertNotFound, AlertStore
 
     try:
-        return AlertStore(runtime.engine).get(alert_id, user.clearance)
+        body = AlertStore(runtime.engine).get(alert_id, user.clearance)
     except AlertNotFound:
         raise ApiError(404, f"no alert {alert_id}") from None
+    body["releases"] = runtime.sharing.releases_of(user.clearance, "alert", alert_id)
+    return body
 
 
 @router.post("/alerts/{alert_id}/ack", summary="Acknowledge an alert (audited)")

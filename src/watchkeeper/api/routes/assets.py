@@ -128,6 +128,7 @@ def get_asset(runtime: RuntimeDep, user: Reader, asset_id: str) -> dict[str, Any
     active = registry.taskings(user.clearance, asset_id=asset_id)
     doc = asset_public(asset, active[0] if active else None)
     doc["events"] = [e.to_dict() for e in registry.events(asset_id, user.clearance)]
+    doc["releases"] = runtime.sharing.releases_of(user.clearance, "asset", asset_id)
     return doc
 
 

@@ -96,6 +96,7 @@ def get_incident(
     except IncidentNotFound:
         raise ApiError(404, f"no incident {incident_id}") from None
     body["alerts"] = AlertStore(runtime.engine).find(user.clearance, AlertFilter(incident_id=incident_id))
+    body["releases"] = runtime.sharing.releases_of(user.clearance, "incident", incident_id)
     return body
 
 

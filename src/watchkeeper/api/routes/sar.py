@@ -280,4 +280,6 @@ def get_drift(run_id: Int64, user: CurrentUser, runtime: RuntimeDep) -> dict[str
         row = session.get(DriftRun, run_id)
         if row is None or not may_see(user.clearance, row.marking):
             raise ApiError(404, f"no drift run {run_id}")
-        return _full(row)
+        body = _full(row)
+    body["releases"] = runtime.sharing.releases_of(user.clearance, "drift_run", str(run_id))
+    return body

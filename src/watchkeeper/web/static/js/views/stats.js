@@ -114,6 +114,9 @@ const view = {
 
   async load(first = false) {
     const t = this.ctx.t;
+    // Only the latest request may draw: a slower earlier answer (e.g. the period's default range, asked
+    // when the period changed) must not overwrite the range the user asked for after it.
+    const seq = (this.loadSeq = (this.loadSeq || 0) + 1);
     this.status.textContent = t("Loading…", "Chargement…");
     try {
       if (first) {
@@ -125,7 +128,9 @@ const view = {
         }
         [this.els.from.value, this.els.to.value] = defaultRange("monthly", this.lastDay);
       }
-      this.data = await this.ctx.api.get(`/api/stats/figures?${this.query()}`);
+      const answer = await this.ctx.api.get(`/api/stats/figures?${this.query()}`);
+      if (seq !== this.loadSeq) return;
+      this.data = answer;
       const d = this.data;
       this.status.textContent = `${d.rows.length} ${t("periods", "périodes")} · ${t("data", "données")} ` +
         `${d.coverage.first_day} – ${d.coverage.last_day} · ${d.marking}`;
@@ -133,6 +138,7 @@ const view = {
       this.fillKinds();
       this.render();
     } catch (err) {
+      if (seq !== this.loadSeq) return;
       this.status.textContent = err.message;
       this.chart.replaceChildren();
     }
