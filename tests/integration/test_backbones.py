@@ -57,7 +57,11 @@ def _start(service: Service, feeder: Feeder, split: bool, api_port: int) -> None
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backbone", ["inprocess-sqlite", "nats-postgres"], indirect=True)
+@pytest.mark.parametrize(
+    "backbone",
+    ["inprocess-sqlite", pytest.param("nats-postgres", marks=[pytest.mark.nats, pytest.mark.postgres])],
+    indirect=True,
+)
 def test_the_service_gives_the_replay_picture_on_both_backbones(
     backbone: tuple[str, str | None], scenarios_dir: Path, tmp_path: Path
 ) -> None:

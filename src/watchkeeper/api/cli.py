@@ -104,8 +104,17 @@ def _run_server(app: object, host: str, port: int, runtime: Runtime | None = Non
         await serving
 
     asyncio.run(main())
+    _exit_if_failed(runtime)
+
+
+def _exit_if_failed(runtime: Runtime) -> None:
+    """Exit status 1 when a worker failed (2 is for bad settings): the supervisor restarts the process,
+    which resumes from the worker's checkpoint."""
     if runtime.failure is not None:
-        _fail(f"worker failed: {runtime.failure}; restart the process to resume from its checkpoint")
+        typer.echo(
+            f"error: worker failed: {runtime.failure}; restarting resumes from its checkpoint", err=True
+        )
+        raise typer.Exit(1)
 
 
 def _run_headless(runtime: Runtime) -> None:
@@ -135,8 +144,7 @@ def _run_headless(runtime: Runtime) -> None:
             await runtime.stop()
 
     asyncio.run(main())
-    if runtime.failure is not None:
-        _fail(f"worker failed: {runtime.failure}; restart the process to resume from its checkpoint")
+    _exit_if_failed(runtime)
 
 
 def serve(
