@@ -84,3 +84,59 @@ def test_connect_bus_selects_implementation(nats_url: str) -> None:
         return names
 
     assert asyncio.run(run()) == ("InProcessBus", "NatsBus")
+
+
+def test_a_resumable_consumer_starts_after_its_checkpoint_and_stops_at_a_failing_handler(
+    nats_url: str,
+) -> None:
+    """``Resume``: messages the checkpoint covers are not handed over; a batch is acknowledged only
+    after ``commit``; a handler that raises ends the subscription (``wait`` raises) with the commit at
+    the message before it, and the next start from that commit gets the failing message first."""
+    from watchkeeper.bus import Resume
+    from watchkeeper.bus.nats import HandlerFailed
+
+    async def run() -> tuple[list[bytes], list[int], list[bytes]]:
+        specs = _spec()
+        subject = specs[0].subjects[0].replace(">", "obs")
+        bus = await NatsBus.connect(nats_url, streams=specs)
+        try:
+            for i in range(1, 9):
+                await bus.publish(subject, f"m{i}".encode(), msg_id=f"src:{i}")
+            seen: list[bytes] = []
+            commits: list[int] = []
+
+            async def handler(_s: str, payload: bytes) -> None:
+                if payload == b"m5":
+                    raise RuntimeError("store unavailable")
+                seen.append(payload)
+
+            async def commit(seq: int, force: bool) -> bool:
+                commits.append(seq)
+                return True
+
+            sub = await bus.subscribe(subject, handler, durable="stateful", resume=Resume(2, commit))
+            with pytest.raises(HandlerFailed, match="stream seq 5"):
+                await asyncio.wait_for(sub.wait(), 10)
+            await sub.unsubscribe()
+            again: list[bytes] = []
+            done = asyncio.Event()
+
+            async def handler2(_s: str, payload: bytes) -> None:
+                again.append(payload)
+                if payload == b"m8":
+                    done.set()
+
+            sub2 = await bus.subscribe(
+                subject, handler2, durable="stateful", resume=Resume(commits[-1], commit)
+            )
+            await asyncio.wait_for(done.wait(), 10)
+            await sub2.unsubscribe()
+            await bus.js.delete_stream(specs[0].name)
+            return seen, commits, again
+        finally:
+            await bus.close()
+
+    seen, commits, again = asyncio.run(run())
+    assert seen == [b"m3", b"m4"]
+    assert commits[0] == 4
+    assert again == [b"m5", b"m6", b"m7", b"m8"]

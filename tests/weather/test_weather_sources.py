@@ -183,14 +183,10 @@ def test_a_bad_time_names_file_row_and_field(tmp_path: Path) -> None:
 
 
 def test_a_value_that_is_not_a_number_is_refused_and_a_blank_one_is_missing(tmp_path: Path) -> None:
-    good = _write(
-        tmp_path, "a.csv", "time_utc,wind_speed_kmh\n2024-05-01T00:00Z,\n2024-05-01T01:00Z,20\n"
-    )
+    good = _write(tmp_path, "a.csv", "time_utc,wind_speed_kmh\n2024-05-01T00:00Z,\n2024-05-01T01:00Z,20\n")
     table = read_weather(good)
     assert np.isnan(table.frame["wind_speed_kt"].iloc[0]) and table.frame["wind_speed_kt"].iloc[1] > 5
-    bad = _write(
-        tmp_path, "b.csv", "time_utc,wind_speed_kmh\n2024-05-01T00:00Z,12\n2024-05-01T01:00Z,calm\n"
-    )
+    bad = _write(tmp_path, "b.csv", "time_utc,wind_speed_kmh\n2024-05-01T00:00Z,12\n2024-05-01T01:00Z,calm\n")
     with pytest.raises(WeatherFileError) as err:
         read_weather(bad)
     assert (err.value.row, err.value.field) == (3, "wind_speed_kmh")
