@@ -35,6 +35,41 @@ class RowsResult:
     rejects: list[Reject] = field(default_factory=list)
 
 
+def decode_rows(
+    source: str,
+    lines: Sequence[tuple[int, bytes]],
+    receive_time: datetime,
+    first_seq: int,
+    known_sensors: set[str] | None = None,
+) -> RowsResult:
+    """Decode logged plot rows (consecutive input-log sequence numbers from ``first_seq``): the live
+    intake and the replay of the log (``picture.replaylog``) decode through this one function."""
+    out = RowsResult()
+    for i, (line_no, raw) in enumerate(lines):
+        seq = first_seq + i
+        try:
+            text = raw.decode("ascii").strip()
+            row = next(csv.reader([text]))
+            plot = parse_plot_row(row, known_sensors)
+        except DecodeError as exc:
+            out.rejects.append(Reject(source, line_no, exc.reason, exc.detail, raw, receive_time, seq))
+            continue
+        except (UnicodeDecodeError, StopIteration, csv.Error) as exc:
+            reason = RejectReason.NOT_TEXT if isinstance(exc, UnicodeDecodeError) else RejectReason.MALFORMED
+            out.rejects.append(Reject(source, line_no, reason, str(exc)[:200], raw, receive_time, seq))
+            continue
+        out.plots.append(replace(plot, log_seq=seq))
+    return out
+
+
+def plots_by_sensor(plots: Sequence[Plot]) -> dict[str, list[Plot]]:
+    """A batch's plots per sensor, in order of first appearance: one ``obs.radar.<sensor>`` message each."""
+    by_sensor: dict[str, list[Plot]] = defaultdict(list)
+    for plot in plots:
+        by_sensor[plot.sensor_id].append(plot)
+    return by_sensor
+
+
 class RadarRowIntake:
     """Durable intake of plot rows: log and fsync, decode, ledger. One caller at a time."""
 
@@ -45,27 +80,11 @@ class RadarRowIntake:
         self.counts: Counter[str] = Counter()
 
     def ingest(self, source: str, lines: Sequence[tuple[int, bytes]], receive_time: datetime) -> RowsResult:
-        out = RowsResult()
         if not lines:
-            return out
+            return RowsResult()
         first = self.log.append_many(source, receive_time, list(lines))
         self.log.sync()
-        for i, (line_no, raw) in enumerate(lines):
-            seq = first + i
-            try:
-                text = raw.decode("ascii").strip()
-                row = next(csv.reader([text]))
-                plot = parse_plot_row(row, self.known_sensors)
-            except DecodeError as exc:
-                out.rejects.append(Reject(source, line_no, exc.reason, exc.detail, raw, receive_time, seq))
-                continue
-            except (UnicodeDecodeError, StopIteration, csv.Error) as exc:
-                reason = (
-                    RejectReason.NOT_TEXT if isinstance(exc, UnicodeDecodeError) else RejectReason.MALFORMED
-                )
-                out.rejects.append(Reject(source, line_no, reason, str(exc)[:200], raw, receive_time, seq))
-                continue
-            out.plots.append(replace(plot, log_seq=seq))
+        out = decode_rows(source, lines, receive_time, first, self.known_sensors)
         for reject in out.rejects:
             self.ledger.add(reject)
             self.counts[reject.reason.value] += 1
@@ -96,10 +115,7 @@ class RadarIngestor:
             self._line_no[source] += len(rows)
             lines = list(enumerate(rows, start=first))
             result = await asyncio.to_thread(self.intake.ingest, source, lines, receive_time)
-            by_sensor: dict[str, list[Plot]] = defaultdict(list)
-            for plot in result.plots:
-                by_sensor[plot.sensor_id].append(plot)
-            for sensor, plots in by_sensor.items():
+            for sensor, plots in plots_by_sensor(result.plots).items():
                 await self.bus.publish(
                     RADAR_SUBJECT_PREFIX + sensor, encode_plots(plots), msg_id=f"radar:{plots[0].log_seq}"
                 )
