@@ -8,8 +8,9 @@ objects the service's ingestors and workers use, at the same granularity:
 * an AIS batch (one ``AisIngestor.ingest`` call: consecutive records of one source with one receive time)
   is decoded by that source's ``AisDecoder``, its rejects ledgered, its reports folded into the picture and
   stored (``PictureWriter``), then handed to the tracker as one ``obs.ais`` message;
-* a radar batch (one ``RadarIngestor.ingest_rows`` call) is decoded by ``decode_rows`` and handed to the
-  tracker as one ``obs.radar.<sensor>`` message per sensor, in order of first appearance;
+* a radar batch (one ``RadarIngestor.ingest_rows`` call, or one ASTERIX datagram) is decoded by the live
+  radar intake's ``decode_rows`` / ``decode_asterix`` and handed to the tracker as one
+  ``obs.radar.<sensor>`` message per sensor, in order of first appearance;
 * messages go through the bus's JSON framing (``core.wire``) both ways, as live;
 * the tracker step (``LiveTracker``, scans aligned on ``TRACK_EPOCH``), the history write, the scan's AIS
   window and the ``track.update`` body are those of ``tracking.worker``; the watch step and its recording
@@ -24,10 +25,12 @@ from __future__ import annotations
 
 import heapq
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Engine
 
@@ -37,10 +40,10 @@ from watchkeeper.alerts.worker import scan_from_message
 from watchkeeper.core.types import AisReport, Plot
 from watchkeeper.core.wire import ais_from_items, decode_ais, decode_plots, encode_ais, encode_plots
 from watchkeeper.ingest.ais.decoder import AisDecoder
-from watchkeeper.ingest.inputlog import read_log
+from watchkeeper.ingest.inputlog import InputLog, read_log
 from watchkeeper.ingest.ledger import RejectsLedger
 from watchkeeper.ingest.pipeline import PictureWriter
-from watchkeeper.ingest.radar.live import decode_rows, plots_by_sensor
+from watchkeeper.ingest.radar.live import ASTERIX_SOURCE_PREFIX, RadarRowIntake, RowsResult
 from watchkeeper.ingest.radar.scenario import ScenarioSensors
 from watchkeeper.picture.live import LivePicture
 from watchkeeper.picture.store import PictureStore
@@ -135,6 +138,9 @@ class LogReplay:
         self.writer = PictureWriter(LivePicture(), PictureStore(engine))
         self._decoders: dict[str, AisDecoder] = {}
         self.known_sensors = None if radars is None else {r.sensor_id for r in radars.radars}
+        # the live radar intake's decoding (rows and ASTERIX datagrams; it ledgers its rejects itself);
+        # it never appends here: the log it would write to is not given
+        self.radar = RadarRowIntake(cast(InputLog, None), self.ledger, self.known_sensors)
         self.tracker = None if radars is None else LiveTracker(radar_models(radars.radars), TRACK_EPOCH)
         self.simulated_radar = bool(radars is not None and radars.simulated)
         self.track_marking = track_marking
@@ -178,13 +184,25 @@ class LogReplay:
         self._tracker_ais(decode_ais(encode_ais(result.reports)))
 
     def _radar_batch(self, batch: LogBatch) -> None:
-        result = decode_rows(
-            batch.source, batch.lines, batch.receive_time, batch.first_seq, self.known_sensors
-        )
         self.counts.radar_rows += len(batch.lines)
-        self._ledger(result.rejects)
+        if batch.source.startswith(ASTERIX_SOURCE_PREFIX):  # one datagram at a time, as live
+            for i, (line_no, raw) in enumerate(batch.lines):
+                seq = batch.first_seq + i
+                self._radar_result(
+                    self.radar.decode_asterix(batch.source, line_no, raw, batch.receive_time, seq)
+                )
+        else:
+            self._radar_result(
+                self.radar.decode_rows(batch.source, batch.lines, batch.receive_time, batch.first_seq)
+            )
+
+    def _radar_result(self, result: RowsResult) -> None:
+        self.counts.rejects += len(result.rejects)
         self.counts.plots += len(result.plots)
-        for plots in plots_by_sensor(result.plots).values():
+        by_sensor: dict[str, list[Plot]] = defaultdict(list)  # one message per sensor (RadarIngestor)
+        for plot in result.plots:
+            by_sensor[plot.sensor_id].append(plot)
+        for plots in by_sensor.values():
             self._tracker_plots(decode_plots(encode_plots(plots)))
 
     def _ledger(self, rejects: list) -> None:  # type: ignore[type-arg]
