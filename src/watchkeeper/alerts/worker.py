@@ -99,6 +99,8 @@ async def run(runtime: Runtime) -> None:
         if checkpoints.state is not None:
             service.restore(checkpoints.state)
             log.info("alerts: restored at TRACKS stream seq %d", checkpoints.after_seq)
+        else:
+            await asyncio.to_thread(checkpoints.ensure, service.snapshot)
         service.checkpoints = checkpoints
         resume = checkpoints.resume(service.snapshot)
     sub = await runtime.bus.subscribe("track.update", service.on_tracks, durable="alerts", resume=resume)

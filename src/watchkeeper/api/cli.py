@@ -111,7 +111,12 @@ def _run_server(app: object, host: str, port: int, runtime: Runtime | None = Non
 def _run_headless(runtime: Runtime) -> None:
     """Run the roles of a process without the api role until SIGTERM/SIGINT or a worker failure."""
     import asyncio
+    import logging
     import signal
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -1,7 +1,8 @@
 """A stateful worker's checkpoints on a durable bus: restore at start, save as the bus commits.
 
-``Checkpointer(engine, name, format)`` loads the worker's checkpoint (``store/checkpoints.py``) and
-offers ``resume(snapshot)`` — the ``bus.Resume`` to subscribe with. ``commit(seq, force)`` saves the
+``Checkpointer(engine, name, format)`` loads the worker's checkpoint (``store/checkpoints.py``); the
+worker restores ``state`` when there is one, else calls ``ensure(snapshot)`` to save its fresh state,
+and subscribes with ``resume(snapshot)`` — the ``bus.Resume``. ``commit(seq, force)`` saves the
 worker's ``snapshot()`` with the stream sequence ``seq`` at most once a second (``SAVE_EVERY_S``) unless
 forced; the bus acknowledges only what a saved checkpoint covers, so a crash in between means the
 messages since the last save are delivered again to a worker restored from that save — the state is
@@ -48,6 +49,14 @@ class Checkpointer:
         self.saved_seq = self.after_seq
         self.saves = 0
         self._saved_at = time.monotonic()  # wall time, only to pace the saves
+
+    def ensure(self, snapshot: Callable[[], Any]) -> None:
+        """Without a usable checkpoint, save the fresh state at once: a worker that crashes before its
+        first save must come back with *this* state (its first track id, its incident numbering), not
+        one built afresh from a store it has written to meanwhile."""
+        if self.state is None:
+            self.store.save(self.name, self.after_seq, self.format, snapshot())
+            self.saves += 1
 
     def resume(self, snapshot: Callable[[], Any]) -> Resume:
         async def commit(seq: int, force: bool) -> bool:

@@ -168,6 +168,8 @@ async def run(runtime: Runtime) -> None:
         if checkpoints.state is not None:
             service.restore(checkpoints.state)
             log.info("tracker: restored at OBS stream seq %d", checkpoints.after_seq)
+        else:
+            await asyncio.to_thread(checkpoints.ensure, service.snapshot)
         service.checkpoints = checkpoints
         resume = checkpoints.resume(service.snapshot)
     sub = await runtime.bus.subscribe("obs.>", service.on_observations, durable="tracker", resume=resume)
