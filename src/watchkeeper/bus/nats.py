@@ -11,8 +11,11 @@ A durable subscription with a ``Resume`` (``bus/base.py``) is crash-only: messag
 ``after_seq`` are acknowledged unseen; after each fetched batch ``commit(last seq)`` runs before the
 batch is acknowledged; a handler that fails ends the subscription (``wait()`` raises) instead of
 skipping the message, because the worker's state may hold half of it — the process exits and its
-supervisor restarts it from the last checkpoint. If the server's consumer has acknowledged beyond the
-checkpoint (a store restored from an older backup), the consumer is recreated at ``after_seq + 1``.
+supervisor restarts it from the last checkpoint. If the server's consumer has delivered beyond the
+checkpoint (the worker crashed with messages handled but not yet covered by a saved checkpoint, or a
+store was restored from an older backup), the consumer is recreated at ``after_seq + 1``: the server
+itself would continue after the last message it *delivered* and redeliver the unacknowledged ones only
+after their ack wait, out of order.
 
 ``namespace`` prefixes every subject (``<ns>.obs.ais``) and stream (``<NS>_OBS``), so several cells —
 or test runs — can share one NATS server; handlers see the subjects without it.
@@ -166,14 +169,28 @@ class NatsBus:
         try:
             info = await self.js.consumer_info(stream, durable)
             acked = info.ack_floor.stream_seq if info.ack_floor is not None else 0
-            if info.config.filter_subject == wire and (resume is None or acked <= after):
-                return stream  # the normal case: the server resumes at (or before) the checkpoint
-            log.warning(
-                "consumer %s acknowledged up to %d, its checkpoint covers %d: recreated from there",
-                durable,
-                acked,
-                after,
-            )
+            delivered = info.delivered.stream_seq if info.delivered is not None else 0
+            if info.config.filter_subject == wire and (resume is None or delivered <= after):
+                return stream  # nothing was delivered beyond the checkpoint: the next is after_seq + 1
+            if resume is not None and acked <= after:
+                # The usual restart: the crashed worker had been delivered messages its checkpoint does
+                # not cover. The server would go on *after the last delivered* and send those again only
+                # once their ack wait expires — out of order, and below what the worker has handled by
+                # then, so skipped: their inputs lost to the restored state. Restart delivery exactly
+                # after the checkpoint instead.
+                log.info(
+                    "consumer %s delivered up to %d, its checkpoint covers %d: recreated from there",
+                    durable,
+                    delivered,
+                    after,
+                )
+            else:
+                log.warning(
+                    "consumer %s acknowledged up to %d, its checkpoint covers %d: recreated from there",
+                    durable,
+                    acked,
+                    after,
+                )
             await self.js.delete_consumer(stream, durable)
         except NotFoundError:
             pass
