@@ -17,14 +17,6 @@ from crashkit import run_kill_test
 pytestmark = [pytest.mark.nats, pytest.mark.postgres, pytest.mark.slow]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "found by this test, not yet fixed: after the restart the tracker's track points (AIS-fused tracks "
-        "first, from the first scan after the kill) differ by about a metre from a replay of the input "
-        "logs; same counts, same ids; see docs/reliability.md 'Crash safety'"
-    ),
-)
 def test_kill9_all_in_one_loses_nothing_acknowledged_and_replays_exactly(
     scenarios_dir: Path,
     tmp_path: Path,
