@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -31,6 +32,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import nats
+from nats.js.errors import NotFoundError
 from sqlalchemy import create_engine, text
 
 from watchkeeper.ingest.inputlog import read_log
@@ -266,23 +269,30 @@ class AckCheck:
     in_flight: dict[str, int] = field(default_factory=dict)
 
 
-def check_acknowledged(data_dir: Path, feeder: Feeder, restart_seq: dict[str, int]) -> AckCheck:
+def check_acknowledged(data_dir: Path, feeder: Feeder, restart_seq: dict[str, int] | None) -> AckCheck:
     """Per stream: the lines logged before the kill are a prefix of the first connection's lines, and the
     lines logged after the restart are exactly the later connections' lines (nothing lost, nothing twice).
-    ``restart_seq``: the last sequence number of each log when the service was killed."""
+    ``restart_seq``: the last sequence number of each log when the ingest was killed; None when the ingest
+    ran throughout (another role was killed): then every line sent is logged, once, in order."""
     out = AckCheck()
     for kind, log_dir in (("ais", data_dir / "inputlog"), ("radar", data_dir / "inputlog-radar")):
         records = list(read_log(log_dir))
         seqs = [r.log_seq for r in records]
         assert seqs == list(range(1, len(records) + 1)), f"{kind}: sequence numbers with a gap or twice"
+        connections = feeder.sent[kind]
+        out.logged[kind] = len(records)
+        if restart_seq is None:
+            assert len(connections) == 1, f"{kind}: the feed was cut though the ingest was not killed"
+            assert [r.raw for r in records] == connections[0], f"{kind}: logged lines are not all sent"
+            out.sent[kind] = len(connections[0])
+            out.in_flight[kind] = 0
+            continue
         before = [r.raw for r in records if r.log_seq is not None and r.log_seq <= restart_seq[kind]]
         after = [r.raw for r in records if r.log_seq is not None and r.log_seq > restart_seq[kind]]
-        connections = feeder.sent[kind]
         assert len(connections) >= 2, f"{kind}: the service did not reconnect after the restart"
         first, later = connections[0], [line for conn in connections[1:] for line in conn]
         assert before == first[: len(before)], f"{kind}: logged lines before the kill are not what was sent"
         assert after == later, f"{kind}: lines sent after the restart are not all logged exactly once"
-        out.logged[kind] = len(records)
         out.sent[kind] = len(first) + len(later)
         out.in_flight[kind] = len(first) - len(before)
     return out
@@ -315,12 +325,95 @@ def differences(summary: dict[str, Any]) -> dict[str, Any]:
 FEED_S = float(os.environ.get("WK_CRASH_FEED_S", "100"))  # event seconds of strait-night-small fed
 SPEED = float(os.environ.get("WK_CRASH_SPEED", "5"))  # event time per wall time (5: a 2.5 s scan every 0.5 s)
 KILL_AT = 0.45  # share of the feed written when the kill lands
+ROLES = ("ingest", "tracker", "alerts", "api")
+DOWN_S = 2.0  # a killed worker role stays down this long while the ingest goes on (a backlog to catch up)
+NO_DUPLICATES = ("positions", "track_points", "alerts", "incidents", "incident_timeline")
+CONSUMERS = (("OBS", "tracker"), ("TRACKS", "alerts"))  # the stateful workers' durable consumers
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def checkpoint_seq(db_url: str, name: str) -> int:
+    """The stream sequence worker ``name``'s saved checkpoint covers (0 without one)."""
+    eng = create_engine(db_url)
+    try:
+        with eng.connect() as conn:
+            seq = conn.execute(
+                text("SELECT seq FROM worker_checkpoints WHERE name = :n"), {"n": name}
+            ).scalar()
+        return int(seq or 0)
+    except Exception:  # the table is not there yet (the roles are still migrating)
+        return 0
+    finally:
+        eng.dispose()
+
+
+def consumers_idle(bus_url: str) -> bool:
+    """The tracker's and the alerts worker's consumers have nothing pending or unacknowledged."""
+
+    async def check() -> bool:
+        nc = await nats.connect(bus_url)
+        try:
+            js = nc.jetstream()
+            for stream, durable in CONSUMERS:
+                try:
+                    info = await js.consumer_info(stream, durable)
+                except NotFoundError:
+                    return False
+                if info.num_pending or info.num_ack_pending:
+                    return False
+            return True
+        finally:
+            await nc.close()
+
+    return asyncio.run(check())
+
+
+def services_for(
+    role: str | None, env: dict[str, str], feeds: list[str], tmp_path: Path, api_port: int
+) -> dict[str, Service]:
+    """The service as OS processes: every role in one (``role`` None), or one process per role — each
+    with a data dir of its own; the ingest's is the one with the input logs."""
+    if role is None:
+        return {"all-in-one": Service(env, ["--port", str(api_port), *feeds], tmp_path / "all-in-one.log")}
+    out = {}
+    for name in ROLES:
+        role_env = env if name == "ingest" else dict(env, WATCHKEEPER_DATA_DIR=str(tmp_path / f"data-{name}"))
+        args = feeds if name == "ingest" else ["--port", str(api_port)] if name == "api" else []
+        out[name] = Service(role_env, args, tmp_path / f"{name}.log", role=name)
+    return out
+
+
+def kill_mid_stream(
+    role: str | None, services: dict[str, Service], feeder: Feeder, live_url: str, api_port: int
+) -> dict[str, Any]:
+    """Wait until the victim is busy mid-stream, kill -9 it, and say where it was."""
+    victim = services["all-in-one" if role is None else role]
+    wait_until(lambda: feeder.fraction >= KILL_AT, 120, "the feed to reach the kill point")
+    if role in ("tracker", "alerts"):  # it has handled part of the stream and saved a checkpoint
+        wait_until(lambda: checkpoint_seq(live_url, role) > 0, 30, f"a {role} checkpoint")
+    if role == "api" or role is None:
+        wait_until(lambda: port_open(api_port), 30, "the api to listen")
+    for svc in services.values():
+        assert svc.alive(), svc.log_path.read_text()[-3000:]
+    at_kill: dict[str, Any] = {"store": store_figures(live_url)}
+    if role in ("tracker", "alerts"):
+        at_kill["checkpoint_seq"] = checkpoint_seq(live_url, role)
+    victim.kill9()
+    at_kill["lines_written"] = feeder.position
+    return at_kill
 
 
 def run_kill_test(
@@ -346,55 +439,74 @@ def run_kill_test(
         "--radar-tcp",
         f"127.0.0.1:{feeder.ports['radar']}",
     ]
-    log_path = tmp_path / "service.log"
-    victim = Service(env, ["--port", str(free_port()), *feeds], log_path, role=role)
-    services = [victim]
+    api_port = free_port()
+    services = services_for(role, env, feeds, tmp_path, api_port)
+    victim_name = "all-in-one" if role is None else role
+    victim = services[victim_name]
+    ingest_killed = role in (None, "ingest")
     feeder.start()
     try:
-        victim.start()
-        wait_until(lambda: feeder.fraction >= KILL_AT, 120, "the feed to reach the kill point")
-        assert victim.alive(), log_path.read_text()[-3000:]
-        victim.kill9()
-        killed_at = feeder.position
+        for svc in services.values():
+            svc.start()
+        at_kill = kill_mid_stream(role, services, feeder, live_url, api_port)
+        phases = {"killed": time.monotonic() - started}
         restart_seq = {
             "ais": log_count(data_dir / "inputlog"),
             "radar": log_count(data_dir / "inputlog-radar"),
         }
         # the kill landed mid-stream: input acknowledged before it, more of the feed still to come
         assert restart_seq["ais"] > 0 and restart_seq["radar"] > 0
-        assert killed_at < len(lines) * 0.75
+        assert at_kill["lines_written"] < len(lines) * 0.75
+        if not ingest_killed:
+            time.sleep(DOWN_S)  # the ingest goes on: a backlog for the restarted role
+            at_kill["lines_written_while_down"] = feeder.position - at_kill["lines_written"]
+            assert at_kill["lines_written_while_down"] > 0
         victim.start()
         assert feeder.done.wait(120), "the feed did not finish"
         assert feeder.error is None, feeder.error
+        phases["fed"] = time.monotonic() - started
+        wait_until(lambda: consumers_idle(bus_url), 90, "the tracker and alerts consumers to catch up")
+        phases["caught_up"] = time.monotonic() - started
         figures = wait_quiet(live_url)
-        for svc in services:
-            assert svc.alive(), log_path.read_text()[-3000:]
+        if role in (None, "api"):
+            assert port_open(api_port), "the restarted api does not listen"
+        for svc in services.values():
+            assert svc.alive(), svc.log_path.read_text()[-3000:]
             svc.stop()
     finally:
-        for svc in services:
+        for svc in services.values():
             svc.stop()
         feeder.stop()
-        if log_path.is_file():
-            (artifacts_dir / f"crash-{role or 'all-in-one'}-service.log").write_bytes(log_path.read_bytes())
-    ack = check_acknowledged(data_dir, feeder, restart_seq)
+        for name, svc in services.items():
+            if svc.log_path.is_file():
+                (artifacts_dir / f"crash-{victim_name}-{name}.log").write_bytes(svc.log_path.read_bytes())
+    phases["stopped"] = time.monotonic() - started
+    ack = check_acknowledged(data_dir, feeder, restart_seq if ingest_killed else None)
     summary = replay_compare(data_dir, live_url, replay_url, radars)
-    name = f"crash-{role or 'all-in-one'}"
+    name = f"crash-{victim_name}"
     (artifacts_dir / f"{name}-compare.json").write_text(json.dumps(summary, indent=1, default=str) + "\n")
+    tables = summary.get("tables", {})
     result: dict[str, object] = {
-        "killed": role or "all-in-one",
+        "killed": victim_name,
+        "processes": list(services),
         "lines_fed": len(lines),
-        "killed_after_lines_written": killed_at,
+        "at_kill": at_kill,
         "acknowledged_before_kill": restart_seq,
         "logged": ack.logged,
         "in_flight_lost_at_kill": ack.in_flight,
+        "victim_starts": victim.starts,
         "store": figures,
+        "duplicates": {t: tables[t]["duplicates_live"] for t in NO_DUPLICATES if t in tables},
         "replay_equal": summary["equal"],
         "differing_tables": {n: (t["live"], t["only_live"]) for n, t in differences(summary).items()},
+        "replay_s": summary.get("replay_s"),
         "run_s": round(time.monotonic() - started, 1),
+        "phases_s": {k: round(v, 1) for k, v in phases.items()},
     }
     (artifacts_dir / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     assert summary["exit"] == 0, json.dumps(differences(summary), indent=1, default=str)[:6000]
-    tables = summary["tables"]
+    for table in NO_DUPLICATES:
+        assert tables[table]["duplicates_live"] == 0, f"{table}: duplicate rows in the live store"
     assert tables["track_points"]["live"] > 300 and tables["positions"]["live"] > 50
-    assert tables["alerts"]["live"] > 0
+    assert tables["alerts"]["live"] > 0 and tables["incidents"]["live"] > 0
     return result
