@@ -477,7 +477,7 @@ def run_kill_test(
         phases["caught_up"] = time.monotonic() - started
         figures = wait_quiet(live_url, quiet_s=1.0)  # the consumers are idle: only the last writes
         if role in (None, "api"):
-            assert port_open(api_port), "the restarted api does not listen"
+            wait_until(lambda: port_open(api_port), 60, "the restarted api to listen")
         for svc in services.values():
             assert svc.alive(), svc.log_path.read_text()[-3000:]
     finally:
