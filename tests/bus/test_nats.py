@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from watchkeeper.bus import connect_bus
+from watchkeeper.bus.base import Resume
 from watchkeeper.bus.nats import NatsBus, StreamSpec
 
 pytestmark = pytest.mark.nats
@@ -72,6 +73,60 @@ def test_durable_consumer_resumes_after_restart_and_duplicates_are_dropped(nats_
     # at-least-once: nothing lost; the first batch fetched may exceed 5 but each message appears once here
     assert sorted(set(seen), key=lambda b: int(b[1:])) == [f"m{i}".encode() for i in range(12)]
     assert seen.count(b"m3") == 1
+
+
+def test_restart_from_a_checkpoint_redelivers_exactly_what_it_lacks_in_order_at_once(nats_url: str) -> None:
+    """A worker crashed after handling messages its checkpoint did not cover yet: restored from the
+    checkpoint (stream seq 5), it must get seq 6, 7, … in stream order straight away — not the messages
+    after the last one *delivered* first and the others after the ack wait (30 s), out of order."""
+
+    async def run() -> tuple[list[bytes], list[bytes]]:
+        specs = _spec()
+        subject = specs[0].subjects[0].replace(">", "obs")
+        bus = await NatsBus.connect(nats_url, streams=specs)
+        first: list[bytes] = []
+        try:
+            for i in range(20):
+                await bus.publish(subject, f"m{i}".encode(), msg_id=f"src:{i}")
+
+            async def never_saved(_seq: int, _force: bool) -> bool:
+                return False  # the crash comes before the next checkpoint: nothing is acknowledged
+
+            async def take(_s: str, payload: bytes) -> None:
+                first.append(payload)
+
+            sub = await bus.subscribe(subject, take, durable="stateful", resume=Resume(0, never_saved))
+            for _ in range(100):
+                if len(first) == 20:
+                    break
+                await asyncio.sleep(0.05)
+            await sub.unsubscribe()
+        finally:
+            await bus.close()
+        bus2 = await NatsBus.connect(nats_url, streams=specs)
+        again: list[bytes] = []
+        try:
+            done = asyncio.Event()
+
+            async def saved(_seq: int, _force: bool) -> bool:
+                return True
+
+            async def handler(_s: str, payload: bytes) -> None:
+                again.append(payload)
+                if payload == b"m19":
+                    done.set()
+
+            sub = await bus2.subscribe(subject, handler, durable="stateful", resume=Resume(5, saved))
+            await asyncio.wait_for(done.wait(), 10)  # well inside the ack wait
+            await sub.unsubscribe()
+            await bus2.js.delete_stream(specs[0].name)
+        finally:
+            await bus2.close()
+        return first, again
+
+    first, again = asyncio.run(run())
+    assert first == [f"m{i}".encode() for i in range(20)]  # all delivered and handled before the "crash"
+    assert again == [f"m{i}".encode() for i in range(5, 20)]  # seq 6.. (m5..), once each, in order
 
 
 def test_connect_bus_selects_implementation(nats_url: str) -> None:
