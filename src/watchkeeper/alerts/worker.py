@@ -6,6 +6,12 @@ attaches to the message (so the AIS the rules see is the AIS the tracker used, i
 Each step is stored first (``recorder.WatchRecorder``: alerts, incidents, timeline), then announced on
 ``picture.update`` (``kind: "alert"`` / ``"incident"``, filtered per user by marking in the live hub) and on
 ``alert.<rule>`` / ``incident.<event>`` for other consumers (partner feeds, TAK out).
+
+Restart (on a durable bus, NATS): the watch (alert engine and incident book) is checkpointed in the store
+with the TRACKS stream sequence it covers (``bus/checkpointing.py``, name ``alerts``); a restarted
+worker restores it and resumes after that sequence. A scan at or before the watch's time is a
+redelivery and is skipped; what a restored worker re-derives is stored idempotently (alerts and
+incidents upserted by id, timeline entries recorded once) and published with the same ``msg_id``.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from watchkeeper.alerts.recorder import WatchRecorder
 from watchkeeper.alerts.scan import TrackScan
 from watchkeeper.alerts.watch import Watch
+from watchkeeper.bus.checkpointing import Checkpointer
 from watchkeeper.core.errors import DecodeError
 from watchkeeper.core.wire import ais_from_items
 from watchkeeper.picture.live import PICTURE_SUBJECT
@@ -27,6 +34,9 @@ if TYPE_CHECKING:
     from watchkeeper.api.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+CHECKPOINT_NAME = "alerts"
+CHECKPOINT_FORMAT = "alerts/1"  # change when the pickled state changes shape
 
 
 def scan_from_message(body: dict[str, Any]) -> TrackScan:
@@ -42,6 +52,14 @@ class AlertService:
         # a restarted worker continues the incident numbering of the store
         self.watch = Watch(numbered=self.recorder.incidents.sequence_by_day())
         self.steps = 0
+        self.skipped = 0  # scans delivered again (at or before the watch's time)
+        self.checkpoints: Checkpointer | None = None
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"watch": self.watch, "steps": self.steps}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.watch, self.steps = state["watch"], state["steps"]
 
     async def on_tracks(self, subject: str, payload: bytes) -> None:
         try:
@@ -52,6 +70,7 @@ class AlertService:
             log.error("alerts: %s message dropped: %s", subject, exc)
             return
         if self.watch.engine.time is not None and scan.time <= self.watch.engine.time:
+            self.skipped += 1
             return  # a scan already processed (redelivered): the store has its results
         step = self.watch.step(scan, ais)
         self.recorder.simulated = bool(body.get("simulated"))
@@ -74,8 +93,18 @@ async def run(runtime: Runtime) -> None:
     """The alerts worker (role ``alerts``): runs until cancelled."""
     service = AlertService(runtime)
     runtime.alerts = service
-    sub = await runtime.bus.subscribe("track.update", service.on_tracks, durable="alerts")
+    resume = None
+    if runtime.bus.durable:
+        checkpoints = Checkpointer(runtime.engine, CHECKPOINT_NAME, CHECKPOINT_FORMAT)
+        if checkpoints.state is not None:
+            service.restore(checkpoints.state)
+            log.info("alerts: restored at TRACKS stream seq %d", checkpoints.after_seq)
+        else:
+            await asyncio.to_thread(checkpoints.ensure, service.snapshot)
+        service.checkpoints = checkpoints
+        resume = checkpoints.resume(service.snapshot)
+    sub = await runtime.bus.subscribe("track.update", service.on_tracks, durable="alerts", resume=resume)
     try:
-        await asyncio.Event().wait()
+        await sub.wait()  # raises when a handler failed: the process restarts from the checkpoint
     finally:
         await sub.unsubscribe()

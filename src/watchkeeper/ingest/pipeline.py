@@ -11,7 +11,8 @@ Two stages, so that the distributed deployment can split them across processes:
 
 ``ingest_files`` drives both for ``watchkeeper ingest ais``; ``AisIngestor`` drives them inside the
 server (blocking I/O in a worker thread, the picture on the event loop) and publishes ``obs.ais`` and
-``picture.update``.
+``picture.update``, keeping a publish watermark so that what was logged but not published before a
+crash is published at the next start (``ingest/republish.py``).
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ from watchkeeper.ingest.ais.decoder import AisDecoder, FeedResult
 from watchkeeper.ingest.ais.sentence import MAX_LINE_BYTES
 from watchkeeper.ingest.inputlog import InputLog
 from watchkeeper.ingest.ledger import RejectsLedger
+from watchkeeper.ingest.republish import Watermark, already_ledgered, new_rejects, unpublished_batches
 from watchkeeper.picture.live import PICTURE_SUBJECT, LivePicture, vessel_to_dict
 from watchkeeper.picture.store import PictureStore
 
 OBS_AIS_SUBJECT = "obs.ais"
+AIS_WATERMARK = "ingest:ais"  # its row in worker_checkpoints
 CHUNK_LINES = 5000  # lines per batch when reading files: bounded memory whatever the file size
 
 Lines = Sequence[tuple[int, bytes]]
@@ -93,6 +96,17 @@ class AisIntake:
         self.log.sync()  # durable: from here on the lines are acknowledged
         result = self._decoder(source, simulated).feed_many(list(lines), receive_time, first_seq)
         self._keep(result)
+        return result
+
+    def redecode(
+        self, source: str, lines: Lines, receive_time: datetime, first_seq: int, seen: set[tuple[str, int]]
+    ) -> FeedResult:
+        """Decode lines already in the log (published again after a crash); rejects already in the
+        ledger (``seen``) are not written twice."""
+        result = self._decoder(source, False).feed_many(list(lines), receive_time, first_seq)
+        for reject in new_rejects(result.rejects, seen):
+            self.ledger.add(reject)
+        self.ledger.flush()
         return result
 
     def reject_unit(
@@ -227,9 +241,34 @@ class AisIngestor:
         self.intake = AisIntake(InputLog(settings.input_log_dir), RejectsLedger(engine))
         self.writer = PictureWriter(picture, PictureStore(engine))
         self.bus = bus
+        self.engine = engine
         self.counts = IngestCounts()
         self._line_no: Counter[str] = Counter()
         self._lock = asyncio.Lock()
+        self.watermark = Watermark(engine, AIS_WATERMARK, self.intake.log.next_seq - 1)
+
+    async def republish_unpublished(self) -> int:
+        """Publish what the input log holds beyond the watermark (a crash came between the append and
+        the publish); returns the number of lines published again. Called at start, before any input."""
+        async with self._lock:
+            after = self.watermark.published
+            batches = list(unpublished_batches(self.intake.log.directory, after))
+            if not batches:
+                return 0
+            seen = already_ledgered(self.engine, {b.source for b in batches}, after)
+            n = 0
+            for batch in batches:
+                recv = batch.records[0].receive_time
+                result = await asyncio.to_thread(
+                    self.intake.redecode, batch.source, batch.lines, recv, batch.first_seq, seen
+                )
+                await self._publish(result.reports, batch.first_seq)
+                self.watermark.advance(batch.last_seq)
+                n += len(batch.records)
+            for source in {b.source for b in batches}:
+                await asyncio.to_thread(self.intake.finish, source)  # those connections died with it
+            self.watermark.flush()
+            return n
 
     async def ingest(
         self, source: str, raw_lines: Sequence[bytes], receive_time: datetime, simulated: bool = False
@@ -240,9 +279,12 @@ class AisIngestor:
             first = self._line_no[source] + 1
             self._line_no[source] += len(raw_lines)
             lines = list(enumerate(raw_lines, start=first))
+            first_seq = self.intake.log.next_seq
             result = await asyncio.to_thread(self.intake.ingest, source, lines, receive_time, simulated)
             self.counts.add(result, len(lines))
-            await self._publish(result.reports)
+            await self._publish(result.reports, first_seq)
+            if lines:
+                await asyncio.to_thread(self.watermark.advance, first_seq + len(lines) - 1)
             return result
 
     async def finish(self, source: str) -> FeedResult:
@@ -251,16 +293,17 @@ class AisIngestor:
             self.counts.add(result)
             return result
 
-    async def _publish(self, reports: Sequence[AisReport]) -> None:
+    async def _publish(self, reports: Sequence[AisReport], first_seq: int) -> None:
         if not reports:
             return
         states = self.writer.apply(reports)
         await asyncio.to_thread(self.writer.persist, reports, states)
-        await self.bus.publish(OBS_AIS_SUBJECT, encode_ais(reports))
+        await self.bus.publish(OBS_AIS_SUBJECT, encode_ais(reports), msg_id=f"ais:{first_seq}")
         if states:
             clock = max(v.last_seen for v in self.writer.picture.vessels.values())
             await self.bus.publish(PICTURE_SUBJECT, picture_message(states, clock))
 
     async def close(self) -> None:
         async with self._lock:
+            await asyncio.to_thread(self.watermark.flush)
             await asyncio.to_thread(self.intake.close)

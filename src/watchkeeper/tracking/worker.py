@@ -17,6 +17,15 @@ The radars come from the sensors file the runtime was given (``WATCHKEEPER_RADAR
 Scans are aligned on ``TRACK_EPOCH`` (a fixed instant), so that the live service and a replay of the same
 input put their scan boundaries at the same event times. Track ids start above the largest stored one,
 so a restarted tracker never reuses an id.
+
+Restart (on a durable bus, NATS): the worker's state — the live core, the AIS not yet attached to a
+scan, the input-log sequences seen per subject — is checkpointed in the store with the OBS stream
+sequence it covers (``bus/checkpointing.py``, name ``tracker``); a restarted tracker restores it and
+resumes after that sequence, so its tracks continue with the same ids. Inputs are deduplicated by their
+input-log sequence per subject (an ingest that publishes again after a crash, beyond JetStream's
+duplicate window), and what a restored worker re-derives is written and published idempotently
+(track points unique on (track, time), ``msg_id = scan:<time>``). On the in-process bus nothing
+outlives the process and there is no checkpoint.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from watchkeeper.bus.checkpointing import Checkpointer
 from watchkeeper.core.errors import DecodeError
 from watchkeeper.core.types import AisReport
 from watchkeeper.core.wire import ais_items, decode_ais, decode_plots
@@ -45,6 +55,8 @@ log = logging.getLogger(__name__)
 
 TRACK_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 TRACK_SUBJECT = "track.update"
+CHECKPOINT_NAME = "tracker"
+CHECKPOINT_FORMAT = "tracker/1"  # change when the pickled state changes shape
 
 
 def scan_message(
@@ -77,18 +89,44 @@ class TrackerService:
         )
         self.scans = 0
         self.late = 0
+        self.checkpoints: Checkpointer | None = None
+        self.duplicates = 0  # inputs dropped because their input-log sequence was seen already
         self._ais: list[AisReport] = []  # pushed, not yet attached to a released scan
+        self._seen: dict[str, int] = {}  # subject -> highest input-log sequence taken
+
+    def snapshot(self) -> dict[str, Any]:
+        """The state a checkpoint keeps (everything the next input's effect depends on)."""
+        return {"live": self.live, "ais": self._ais, "seen": self._seen, "scans": self.scans}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.live, self._ais, self._seen, self.scans = (
+            state["live"],
+            state["ais"],
+            state["seen"],
+            state["scans"],
+        )
+        self.late = self.live.late.count
+
+    def _fresh(self, subject: str, items: Sequence[Any]) -> list[Any]:
+        """The items not taken before: input-log sequences increase per subject (one ingest per log
+        publishes in log order), so anything at or below the highest seen is a duplicate."""
+        seen = self._seen.get(subject, 0)
+        fresh = [x for x in items if x.log_seq is None or x.log_seq > seen]
+        self.duplicates += len(items) - len(fresh)
+        top = max((x.log_seq for x in fresh if x.log_seq is not None), default=seen)
+        self._seen[subject] = max(seen, top)
+        return fresh
 
     async def on_observations(self, subject: str, payload: bytes) -> None:
         outputs: list[TrackOutput] = []
         try:
             if subject == "obs.ais":
-                for r in decode_ais(payload):
+                for r in self._fresh(subject, decode_ais(payload)):
                     if r.has_position:
                         outputs += self.live.push_ais(r)
                         self._ais.append(r)
             elif subject.startswith("obs.radar."):
-                for p in decode_plots(payload):
+                for p in self._fresh(subject, decode_plots(payload)):
                     outputs += self.live.push_plot(p)
             else:
                 return  # drone and observer reports: not radar measurements (incidents use them)
@@ -124,8 +162,18 @@ async def run(runtime: Runtime) -> None:
         return
     service = TrackerService(runtime)
     runtime.tracker = service
-    sub = await runtime.bus.subscribe("obs.>", service.on_observations, durable="tracker")
+    resume = None
+    if runtime.bus.durable:
+        checkpoints = Checkpointer(runtime.engine, CHECKPOINT_NAME, CHECKPOINT_FORMAT)
+        if checkpoints.state is not None:
+            service.restore(checkpoints.state)
+            log.info("tracker: restored at OBS stream seq %d", checkpoints.after_seq)
+        else:
+            await asyncio.to_thread(checkpoints.ensure, service.snapshot)
+        service.checkpoints = checkpoints
+        resume = checkpoints.resume(service.snapshot)
+    sub = await runtime.bus.subscribe("obs.>", service.on_observations, durable="tracker", resume=resume)
     try:
-        await asyncio.Event().wait()
+        await sub.wait()  # raises when a handler failed: the process restarts from the checkpoint
     finally:
         await sub.unsubscribe()
