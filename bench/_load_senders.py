@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import socket
 import time
+from collections import Counter
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -104,86 +105,74 @@ def ais_feed(pipe: Connection, rate: float, duration_s: float, vessels: int, in_
 
 def radar_feed(pipe: Connection, plots_per_scan: int, duration_s: float, vessels: int, in_coverage: int,
                seed: int, out: str) -> None:  # fmt: skip
-    """Two radars' plot rows, one TCP connection each, every plot sent at its beam time."""
+    """Two radars' plot rows over one TCP connection (``serve --radar-tcp``: a plot extractor serving
+    both sites), every plot sent at its beam time."""
     from bench._load_traffic import make_vessels, radar_scan_rows
     from watchkeeper.sim import world
 
     radars = world.RADARS
-    servers = [_listen() for _ in radars]
-    pipe.send(("ports", [s.getsockname()[1] for s in servers]))
+    srv = _listen()
+    pipe.send(("port", srv.getsockname()[1]))
     land = world.packaged_land()
     fleet = make_vessels(vessels, in_coverage, time.time(), seed, land)  # same seed: the AIS feed's fleet
     rng = np.random.default_rng(seed + 1)
-    conns = [_accept(s) for s in servers]
+    conn = _accept(srv)
     pipe.send(("connected", time.time()))
     t_start = _wait_go(pipe)
     period = radars[0].scan_period_s
-    firsts: list[list[int]] = [[] for _ in radars]
-    sends: list[list[float]] = [[] for _ in radars]
-    sent = [0] * len(radars)
-    pending: list[list[Any]] = [[] for _ in radars]
+    firsts: list[int] = []
+    sends: list[float] = []
+    sent: Counter[str] = Counter()
+    lines = 0
+    pending: list[Any] = []
     next_scan = (t_start // period + 1) * period  # scan windows aligned on whole periods (unix time)
-    covered_in_range = []
+    in_range: dict[str, int] = {}
     behind = 0.0
     while True:
         now = time.time()
         if now - t_start >= duration_s:
             break
         if next_scan - now < 0.3:  # make the next scan's plots just before its window opens
-            for j, radar in enumerate(radars):
-                rows = radar_scan_rows(rng, radar, fleet, next_scan, plots_per_scan, land)
-                pending[j].extend(rows)
-            if not covered_in_range:
-                for radar in radars:
+            for radar in radars:
+                pending.extend(radar_scan_rows(rng, radar, fleet, next_scan, plots_per_scan, land))
+                if radar.sensor_id not in in_range:
                     _, dist = world.inverse(radar.lon, radar.lat, fleet.lon, fleet.lat)
-                    covered_in_range.append(int((dist <= radar.max_range_m).sum()))
+                    in_range[radar.sensor_id] = int((dist <= radar.max_range_m).sum())
+            pending.sort(key=lambda r: r.time_s)
             next_scan += period
-        for j, conn in enumerate(conns):
-            rows = pending[j]
-            n = 0
-            while n < len(rows) and rows[n].time_s <= now and rows[n].time_s < t_start + duration_s:
-                n += 1
-            if n:
-                firsts[j].append(sent[j] + 1)
-                t_send = time.time()
-                sends[j].append(t_send)
-                conn.sendall(b"".join(r.row for r in rows[:n]))
-                behind = max(behind, t_send - rows[0].time_s)
-                sent[j] += n
-                del rows[:n]
+        n = 0
+        while n < len(pending) and pending[n].time_s <= now and pending[n].time_s < t_start + duration_s:
+            n += 1
+        if n:
+            firsts.append(lines + 1)
+            t_send = time.time()
+            sends.append(t_send)
+            conn.sendall(b"".join(r.row for r in pending[:n]))
+            behind = max(behind, t_send - pending[0].time_s)
+            lines += n
+            sent.update(r.sensor for r in pending[:n])
+            del pending[:n]
         time.sleep(max(0.0, RADAR_TICK_S - (time.time() - now)))
     t_end = time.time()
-    for conn in conns:
-        conn.shutdown(socket.SHUT_WR)
-    arrays: dict[str, Any] = {}
-    for j, radar in enumerate(radars):
-        arrays[f"first_line_{radar.sensor_id}"] = np.array(firsts[j], dtype=np.int64)
-        arrays[f"send_time_{radar.sensor_id}"] = np.array(sends[j], dtype=np.float64)
-    np.savez(out, **arrays)  # type: ignore[arg-type]
+    conn.shutdown(socket.SHUT_WR)
+    np.savez(out, first_line=np.array(firsts, dtype=np.int64), send_time=np.array(sends, dtype=np.float64))
     pipe.send((
         "done",
         {
-            "rows": dict(zip([r.sensor_id for r in radars], sent, strict=True)),
-            "ports": [s.getsockname()[1] for s in servers],
-            "vessels_in_range": dict(zip([r.sensor_id for r in radars], covered_in_range, strict=True)),
-            "started": t_start,
-            "ended": t_end,
-            "max_behind_schedule_s": round(behind, 3),
+            "rows": dict(sent), "lines": lines, "vessels_in_range": in_range,
+            "started": t_start, "ended": t_end, "max_behind_schedule_s": round(behind, 3),
         },
     ))  # fmt: skip
     pipe.recv()
-    for conn in conns:
-        conn.close()
-    for s in servers:
-        s.close()
+    conn.close()
+    srv.close()
 
 
-def send_times(npz: Path, key: str, line_no: np.ndarray) -> np.ndarray:
+def send_times(npz: Path, line_no: np.ndarray) -> np.ndarray:
     """The send time of each line number (1-based) from a feed's record of its sends."""
     data = np.load(npz)
-    suffix = f"_{key}" if key else ""
-    first = data[f"first_line{suffix}"]
-    times = data[f"send_time{suffix}"]
+    first = data["first_line"]
+    times = data["send_time"]
     idx = np.searchsorted(first, line_no, side="right") - 1
     out = np.full(line_no.shape, np.nan)
     ok = idx >= 0

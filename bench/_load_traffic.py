@@ -64,7 +64,9 @@ def tag_block(unix_ms: int, group: str | None = None) -> str:
     return f"\\{fields}*{checksum(fields)}\\"
 
 
-def sentence(payload: str, fill: int, count: int = 1, number: int = 1, seq_id: str = "", channel: str = "A") -> str:
+def sentence(
+    payload: str, fill: int, count: int = 1, number: int = 1, seq_id: str = "", channel: str = "A"
+) -> str:
     body = f"AIVDM,{count},{number},{seq_id},{channel},{payload},{fill}"
     return f"!{body}*{checksum(body)}"
 
@@ -277,7 +279,9 @@ class AisLines:
                 self.statics += 1
                 continue
             lat, lon = v.position(i, t_s)
-            bits = position_bits(int(v.msg_type[i]), mmsi, lat, lon, float(v.sog_kn[i]), float(v.cog_deg[i]), second)
+            bits = position_bits(
+                int(v.msg_type[i]), mmsi, lat, lon, float(v.sog_kn[i]), float(v.cog_deg[i]), second
+            )
             payload, fill = armour(bits, 168)
             line = tag_block(unix_ms) + sentence(payload, fill, channel="B" if i & 1 else "A")
             if (self.lines + len(out) + 1) % self.corrupt_every == 0:
@@ -293,6 +297,7 @@ class AisLines:
 @dataclass(frozen=True, slots=True)
 class PlotRow:
     time_s: float
+    sensor: str
     row: bytes
 
 
@@ -333,5 +338,7 @@ def radar_scan_rows(
     rows = []
     for t, r, b in zip(time_ms.tolist(), rng_m.tolist(), brg.tolist(), strict=True):
         ts = t / 1000.0
-        rows.append(PlotRow(ts, f"{iso_ms(ts)},{radar.sensor_id},{r:.1f},{b:.3f}\n".encode()))
+        rows.append(
+            PlotRow(ts, radar.sensor_id, f"{iso_ms(ts)},{radar.sensor_id},{r:.1f},{b:.3f}\n".encode())
+        )
     return rows

@@ -95,10 +95,23 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of ``pid`` and its threads so far (/proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def udp_errors() -> dict[str, int]:
     """System-wide UDP receive-buffer and input errors (/proc/net/snmp)."""
     lines = [ln.split() for ln in Path("/proc/net/snmp").read_text().splitlines() if ln.startswith("Udp:")]
-    return {k: int(v) for k, v in zip(lines[0][1:], lines[1][1:], strict=True) if k in ("InErrors", "RcvbufErrors")}
+    return {
+        k: int(v)
+        for k, v in zip(lines[0][1:], lines[1][1:], strict=True)
+        if k in ("InErrors", "RcvbufErrors")
+    }
 
 
 def sqlalchemy_to_libpq(url: str) -> str:
@@ -118,6 +131,8 @@ class Watch:
     bus_ais_seen: array = field(default_factory=lambda: array("d"))  # type: ignore[type-arg]
     bus_radar_seq: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
     bus_radar_seen: array = field(default_factory=lambda: array("d"))  # type: ignore[type-arg]
+    radar_by_subject: Counter[str] = field(default_factory=Counter)
+    max_bytes: Counter[str] = field(default_factory=Counter)
     tracks: list[tuple[float, str, int]] = field(default_factory=list)  # (seen, scan time, n tracks)
     rss: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     pending: list[dict[str, Any]] = field(default_factory=list)
@@ -136,7 +151,9 @@ def poll_db(url: str, watch: Watch) -> None:
         try:
             if conn is None:
                 conn = psycopg.connect(url, autocommit=True)
-            rows = conn.execute("SELECT id, log_seq FROM positions WHERE id > %s ORDER BY id", (last,)).fetchall()
+            rows = conn.execute(
+                "SELECT id, log_seq FROM positions WHERE id > %s ORDER BY id", (last,)
+            ).fetchall()
             seen = time.time()
             if rows:
                 last = rows[-1][0]
@@ -152,7 +169,7 @@ def poll_db(url: str, watch: Watch) -> None:
         conn.close()
 
 
-async def watch_bus(nats_url: str, watch: Watch, pids: dict[str, int]) -> None:
+async def watch_bus(nats_url: str, prefix: str, watch: Watch, pids: dict[str, int]) -> None:
     import nats
 
     nc = await nats.connect(nats_url)
@@ -160,11 +177,13 @@ async def watch_bus(nats_url: str, watch: Watch, pids: dict[str, int]) -> None:
 
     async def on_ais(msg: Any) -> None:
         seqs = [int(s) for s in _LOG_SEQ.findall(msg.data)]
+        watch.max_bytes["obs.ais"] = max(watch.max_bytes["obs.ais"], len(msg.data))
         watch.bus_ais_seq.extend(seqs)
         watch.bus_ais_seen.extend([time.time()] * len(seqs))
 
     async def on_radar(msg: Any) -> None:
         seqs = [int(s) for s in _LOG_SEQ.findall(msg.data)]
+        watch.radar_by_subject[msg.subject] += len(seqs)
         watch.bus_radar_seq.extend(seqs)
         watch.bus_radar_seen.extend([time.time()] * len(seqs))
 
@@ -173,10 +192,15 @@ async def watch_bus(nats_url: str, watch: Watch, pids: dict[str, int]) -> None:
         head = msg.data[:200].decode("ascii", "replace")
         m = re.search(r'"time":\s*"([^"]+)"', head)
         watch.tracks.append((seen, m.group(1) if m else "", msg.data.count(b'"track_id"')))
+        watch.max_bytes["track.update"] = max(watch.max_bytes["track.update"], len(msg.data))
 
-    await nc.subscribe("obs.ais", cb=on_ais)
-    await nc.subscribe("obs.radar.>", cb=on_radar)
-    await nc.subscribe("track.update", cb=on_track)
+    async def on_picture(msg: Any) -> None:
+        watch.max_bytes["picture.update"] = max(watch.max_bytes["picture.update"], len(msg.data))
+
+    await nc.subscribe(prefix + "obs.ais", cb=on_ais)
+    await nc.subscribe(prefix + "obs.radar.>", cb=on_radar)
+    await nc.subscribe(prefix + "track.update", cb=on_track)
+    await nc.subscribe(prefix + "picture.update", cb=on_picture)
     tick = 0
     while not watch.stop.is_set():
         now = time.time()
@@ -224,7 +248,10 @@ def read_inputlog(directory: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def lag_by_seq(
-    seen_seq: array, seen_t: array, log: tuple[np.ndarray, np.ndarray], npz: Path, key: str  # type: ignore[type-arg]
+    seen_seq: array,
+    seen_t: array,
+    log: tuple[np.ndarray, np.ndarray],
+    npz: Path,  # type: ignore[type-arg]
 ) -> np.ndarray:
     """Lag (s) of each observed log sequence number of one source: seen time − send time of its line."""
     from bench._load_senders import send_times
@@ -237,7 +264,7 @@ def lag_by_seq(
     pos = np.searchsorted(log_seq, seq)
     ok = (pos < log_seq.size) & (log_seq[np.minimum(pos, log_seq.size - 1)] == seq)
     line = log_line[np.minimum(pos, log_seq.size - 1)][ok]
-    return seen[ok] - send_times(npz, key, line)
+    return seen[ok] - send_times(npz, line)
 
 
 def db_counts(url: str) -> dict[str, Any]:
@@ -246,7 +273,9 @@ def db_counts(url: str) -> dict[str, Any]:
     with psycopg.connect(url) as conn:
         positions = dict(conn.execute("SELECT source, count(*) FROM positions GROUP BY source").fetchall())
         dup = conn.execute("SELECT count(*) - count(DISTINCT log_seq) FROM positions").fetchone()[0]
-        rejects = conn.execute("SELECT source, reason, count(*) FROM rejects GROUP BY source, reason").fetchall()
+        rejects = conn.execute(
+            "SELECT source, reason, count(*) FROM rejects GROUP BY source, reason"
+        ).fetchall()
         vessels = conn.execute("SELECT count(*), count(name) FROM vessels").fetchone()
         points = conn.execute("SELECT count(*), count(DISTINCT track_id) FROM track_points").fetchone()
     return {
@@ -275,7 +304,9 @@ def peer_publisher(nats_url: str, rate: float, duration_s: float, vessels: int, 
 
         nc = await nats.connect(nats_url)
         js = nc.jetstream()
-        gen = AisLines(make_vessels(vessels, 0, time.time(), seed, world.packaged_land()), corrupt_every=10**9)
+        gen = AisLines(
+            make_vessels(vessels, 0, time.time(), seed, world.packaged_land()), corrupt_every=10**9
+        )
         pipe.send("ready")
         pipe.recv()
         t_start = time.time()
@@ -291,7 +322,9 @@ def peer_publisher(nats_url: str, rate: float, duration_s: float, vessels: int, 
                 sends.append(time.time())
                 await js.publish("peer.ais", b"".join(lines), headers={"first": str(first)})
             await asyncio.sleep(max(0.0, 0.01 - (time.time() - now)))
-        np.savez(out, first_line=np.array(firsts, dtype=np.int64), send_time=np.array(sends, dtype=np.float64))
+        np.savez(
+            out, first_line=np.array(firsts, dtype=np.int64), send_time=np.array(sends, dtype=np.float64)
+        )
         pipe.send(gen.lines)
         await nc.drain()
 
@@ -378,7 +411,7 @@ def run_peer(nats_url: str, db_url: str, rate: float, duration_s: float, vessels
     seq = np.frombuffer(watch.db_seq, dtype=np.int64)
     from bench._load_senders import send_times
 
-    lag = np.frombuffer(watch.db_seen, dtype=np.float64) - send_times(npz, "", seq)
+    lag = np.frombuffer(watch.db_seen, dtype=np.float64) - send_times(npz, seq)
     return {"lines_sent": sent, "rows": int(seq.size), "seconds": round(time.time() - t0, 1),
             "offered_per_s": round(sent / duration_s, 1), "lag_s": pct(lag), "max_rss_mb": rss}  # fmt: skip
 
@@ -391,7 +424,9 @@ def _poll_peer(url: str, watch: Watch) -> None:
         while not watch.stop.is_set():
             t0 = time.time()
             try:
-                rows = conn.execute("SELECT id, line_no FROM peer_lines WHERE id > %s ORDER BY id", (last,)).fetchall()
+                rows = conn.execute(
+                    "SELECT id, line_no FROM peer_lines WHERE id > %s ORDER BY id", (last,)
+                ).fetchall()
             except psycopg.errors.UndefinedTable:
                 rows = []
             seen = time.time()
@@ -434,12 +469,15 @@ class Stack:
         self.cleanups.clear()
 
 
-def start_nats(tmp: Path, stack: Stack) -> tuple[str, int]:
+def start_nats(tmp: Path, stack: Stack, max_payload: str) -> tuple[str, int]:
     port = free_port()
     store = tmp / "nats"
     store.mkdir()
+    config = tmp / "nats.conf"
+    config.write_text(f"max_payload: {max_payload}\n")
     proc = subprocess.Popen(
-        [NATS_SERVER, "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", str(store), "-l", str(tmp / "nats.log")],
+        [NATS_SERVER, "-c", str(config), "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", str(store),
+         "-l", str(tmp / "nats.log")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     stack.procs.append(("nats-server", proc))
@@ -501,8 +539,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from bench._load_senders import ais_feed, radar_feed
 
     stack = Stack()
-    tmp = Path(tempfile.mkdtemp(prefix="wk-load-"))
-    stack.cleanups.append(lambda: shutil.rmtree(tmp, ignore_errors=True))
+    if args.keep_dir:  # logs, input logs, send records kept for a look afterwards
+        tmp = Path(args.keep_dir) / time.strftime("%Y%m%dT%H%M%S")
+        tmp.mkdir(parents=True)
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="wk-load-"))
+        stack.cleanups.append(lambda: shutil.rmtree(tmp, ignore_errors=True))
     deadline = args.duration + 240.0 + (args.peer_duration + 60.0 if args.peer_duration else 0.0)
 
     def hard_stop(signum: int, frame: object) -> None:
@@ -522,10 +564,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar_feed: Any) -> dict[str, Any]:
     report: dict[str, Any] = {"command": " ".join(sys.argv), "load_average_start": os.getloadavg()}
     nats_pid = 0
-    if args.nats_url:
+    namespace = ""
+    if args.nats_url:  # a shared server: our own subjects and streams, deleted afterwards
         nats_url = args.nats_url
+        namespace = f"load{uuid.uuid4().hex[:8]}"
+        stack.cleanups.append(lambda: asyncio.run(_delete_streams(nats_url, namespace)))
     else:
-        nats_url, nats_pid = start_nats(tmp, stack)
+        nats_url, nats_pid = start_nats(tmp, stack, args.nats_max_payload)
+    prefix = f"{namespace}." if namespace else ""
     db_url = create_db(stack, args.keep_db)
     db_name = db_url.rsplit("/", 1)[1]
     data_dir = tmp / "data"
@@ -540,59 +586,101 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
     ais_proc = ctx.Process(target=ais_feed, daemon=True, args=(
         ais_there, args.ais_rate, args.duration, args.vessels, args.in_coverage, args.seed, args.corrupt_every,
         str(ais_npz)))  # fmt: skip
-    radar_proc = ctx.Process(target=radar_feed, daemon=True, args=(
-        radar_there, args.plots, args.duration, args.vessels, args.in_coverage, args.seed, str(radar_npz)))
+    radar_proc = ctx.Process(
+        target=radar_feed,
+        daemon=True,
+        args=(
+            radar_there,
+            args.plots,
+            args.duration,
+            args.vessels,
+            args.in_coverage,
+            args.seed,
+            str(radar_npz),
+        ),
+    )
     for name, p in (("ais feed", ais_proc), ("radar feed", radar_proc)):
         p.start()
         stack.procs.append((name, p))
     ais_port = ais_here.recv()[1]
-    radar_ports = radar_here.recv()[1]
+    radar_port = radar_here.recv()[1]
 
     env = dict(os.environ)
     env.update({
         "WATCHKEEPER_BUS_URL": nats_url,
+        "WATCHKEEPER_BUS_NAMESPACE": namespace,
         "WATCHKEEPER_DATABASE_URL": db_url,
         "WATCHKEEPER_DATA_DIR": str(data_dir),
         "WATCHKEEPER_RADARS_FILE": str(radars),
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     })  # fmt: skip
-    api_port = free_port()
-    cmd = [sys.executable, str(ROOT / "bench" / "_load_service.py"), "--port", str(api_port),
-           "--ais-tcp", f"127.0.0.1:{ais_port}"]  # fmt: skip
-    for p in radar_ports:
-        cmd += ["--radar-rows-tcp", f"127.0.0.1:{p}"]
-    service_log = (tmp / "service.log").open("wb")
-    service = subprocess.Popen(cmd, env=env, stdout=service_log, stderr=subprocess.STDOUT, start_new_session=True)
-    stack.procs.append(("service", service))
-    report["service"] = {"command": "bench/_load_service.py (watchkeeper serve's runtime) " + " ".join(cmd[2:])}
+    serve = [sys.executable, "-m", "watchkeeper", "serve"]
+    feeds = ["--ais-tcp", f"127.0.0.1:{ais_port}", "--radar-tcp", f"127.0.0.1:{radar_port}"]
+    api = ["--port", str(free_port())]
+    if args.mode == "split":
+        commands = {
+            "ingest": [*serve, "--role", "ingest", *feeds],
+            "tracker": [*serve, "--role", "tracker"],
+            "alerts": [*serve, "--role", "alerts"],
+            "api": [*serve, "--role", "api", *api],
+        }
+    else:
+        commands = {"service": [*serve, *api, *feeds]}
+    services: dict[str, subprocess.Popen[bytes]] = {}
+    logs = {}
+    for name, cmd in commands.items():
+        logs[name] = (tmp / f"{name}.log").open("wb")
+        services[name] = subprocess.Popen(cmd, env=env, stdout=logs[name], stderr=subprocess.STDOUT,
+                                          start_new_session=True)  # fmt: skip
+        stack.procs.append((name, services[name]))
+    report["service"] = {name: "watchkeeper " + " ".join(cmd[3:]) for name, cmd in commands.items()}
 
     watch = Watch()
-    pids = {"service": service.pid}
+    pids = {name: p.pid for name, p in services.items()}
     if nats_pid:
         pids["nats-server"] = nats_pid
     poller = threading.Thread(target=poll_db, args=(sqlalchemy_to_libpq(db_url), watch), daemon=True)
     poller.start()
-    bus_thread = threading.Thread(target=lambda: asyncio.run(watch_bus(nats_url, watch, pids)), daemon=True)
+    bus_thread = threading.Thread(
+        target=lambda: asyncio.run(watch_bus(nats_url, prefix, watch, pids)), daemon=True
+    )
     bus_thread.start()
+
+    def service_logs() -> str:
+        return "\n".join(f"--- {name}:\n" + _tail(tmp / f"{name}.log") for name in commands)
 
     # both feeds connected (the service is up and reading), then go together
     for pipe in (ais_here, radar_here):
         if not pipe.poll(120):
-            raise RuntimeError("the service did not connect to the feeds:\n" + _tail(tmp / "service.log"))
+            raise RuntimeError("the service did not connect to the feeds:\n" + service_logs())
         pipe.recv()
     time.sleep(1.0)
     udp_before = udp_errors()
+    cpu_before = {name: cpu_s(pid) for name, pid in pids.items()}
     t_go = time.time() + 0.5
     ais_here.send(("go", t_go))
     radar_here.send(("go", t_go))
+    spy = None
+    if args.profile:
+        spy_bin = Path(sys.executable).parent / "py-spy"
+        spy = subprocess.Popen(
+            [str(spy_bin), "record", "--pid", str(pids[args.profile]), "--duration", str(int(args.duration)),
+             "--rate", "50", "--format", "raw", "--output", str(tmp / f"profile-{args.profile}.txt"), "--nonblocking"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        stack.procs.append(("py-spy", spy))
     print(f"running {args.duration:.0f} s: {args.ais_rate:.0f} AIS lines/s, 2 radars x {args.plots} plots "
-          f"per 2.5 s; service pid {service.pid}", file=sys.stderr)  # fmt: skip
+          f"per 2.5 s; {args.mode}: {pids}", file=sys.stderr)  # fmt: skip
     pg_rss = 0.0
     while ais_proc.is_alive() and not ais_here.poll(1.0):
         pg_rss = max(pg_rss, pg_backend_rss(sqlalchemy_to_libpq(PG_ADMIN), db_name))
-        if service.poll() is not None:
-            raise RuntimeError(f"the service exited ({service.returncode}):\n" + _tail(tmp / "service.log"))
+        for name, proc in services.items():
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited ({proc.returncode}):\n" + service_logs())
+    if not ais_here.poll(10):
+        raise RuntimeError("the AIS feed ended without its counts:\n" + service_logs())
     ais_sent = ais_here.recv()[1]
+    cpu_run = {name: cpu_s(pid) for name, pid in pids.items()}
     radar_sent = radar_here.recv()[1] if radar_here.poll(10) else {}
     t_end = time.time()
 
@@ -609,6 +697,12 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
             break
         time.sleep(0.5)
     report["drain_s"] = drained if drained is not None else f"not drained within {DRAIN_S:.0f} s"
+    cpu_drained = {name: cpu_s(pid) for name, pid in pids.items()}
+    report["cpu_s"] = {
+        name: {"during_run": _delta(cpu_run[name], cpu_before[name]),
+               "run_and_drain": _delta(cpu_drained[name], cpu_before[name])}
+        for name in pids
+    }
     report["udp_errors_delta"] = {k: v - udp_before[k] for k, v in udp_errors().items()}
     final_state = asyncio.run(_final_state(nats_url))
     watch.stop.set()
@@ -616,12 +710,15 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
     bus_thread.join(timeout=10)
     ais_here.send("close")
     radar_here.send("close")
-    service.send_signal(signal.SIGINT)
-    try:
-        service.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        service.kill()
-    service_log.close()
+    for proc in services.values():
+        proc.send_signal(signal.SIGINT)
+    for proc in services.values():
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    for fh in logs.values():
+        fh.close()
 
     # -- the figures --
     duration = ais_sent["ended"] - ais_sent["started"]
@@ -636,22 +733,20 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
             ais_rejects[reason] += n
     ais_rows = sum(n for s, n in counts["positions"].items() if s in ais_sources)
     (ais_source,) = ais_sources if len(ais_sources) == 1 else (ais_sources[0],)
-    db_lag = lag_by_seq(watch.db_seq, watch.db_seen, ais_log[ais_source], ais_npz, "")
-    bus_lag = lag_by_seq(watch.bus_ais_seq, watch.bus_ais_seen, ais_log[ais_source], ais_npz, "")
-    radar_lags = []
+    db_lag = lag_by_seq(watch.db_seq, watch.db_seen, ais_log[ais_source], ais_npz)
+    bus_lag = lag_by_seq(watch.bus_ais_seq, watch.bus_ais_seen, ais_log[ais_source], ais_npz)
+    radar_sources = [s for s in radar_log if s.startswith(f"tcp:127.0.0.1:{radar_port}#")]
+    radar_logged = sum(radar_log[s][0].size for s in radar_sources)
+    radar_rejected = sum(n for s, _r, n in counts["rejects"] if s in radar_sources)
+    radar_lag = (
+        lag_by_seq(watch.bus_radar_seq, watch.bus_radar_seen, radar_log[radar_sources[0]], radar_npz)
+        if radar_sources else np.zeros(0)
+    )  # fmt: skip
     radar_report: dict[str, Any] = {}
-    for sensor, port in zip(radar_sent.get("rows", {}), radar_sent.get("ports", []), strict=True):
-        sources = [s for s in radar_log if s.startswith(f"tcp:127.0.0.1:{port}#")]
-        logged = sum(radar_log[s][0].size for s in sources)
-        rejected = sum(n for s, _r, n in counts["rejects"] if s in sources)
-        lag = lag_by_seq(watch.bus_radar_seq, watch.bus_radar_seen, radar_log[sources[0]], radar_npz, sensor) \
-            if sources else np.zeros(0)  # fmt: skip
-        radar_lags.append(lag)
-        sent = radar_sent["rows"][sensor]
+    for sensor, sent in radar_sent.get("rows", {}).items():
         radar_report[sensor] = {
-            "rows_sent": sent, "offered_per_s": round(2 * args.plots / 2.5 / 2, 1),
-            "achieved_per_s": round(sent / duration, 1), "input_log": logged, "rejected": rejected,
-            "plots_on_bus": int(lag.size), "lost": sent - logged,
+            "rows_sent": sent, "offered_per_s": round(args.plots / 2.5, 1), "achieved_per_s": round(sent / duration, 1),
+            "plots_on_bus": watch.radar_by_subject.get(f"{prefix}obs.radar.{sensor}", 0),
             "vessels_in_range": radar_sent.get("vessels_in_range", {}).get(sensor),
         }  # fmt: skip
     plots_seq = np.frombuffer(watch.bus_radar_seq, dtype=np.int64)
@@ -669,29 +764,46 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
         "messages_sent": ais_sent["messages"],
         "achieved_per_s": round(ais_sent["lines"] / duration, 1),
         "ratio_achieved_to_offered": round(ais_sent["lines"] / duration / args.ais_rate, 3),
+        "position_rows_stored_during_run_per_s": round(
+            int((np.frombuffer(watch.db_seen, dtype=np.float64) <= t_end).sum()) / duration, 1
+        ),
         "max_behind_schedule_s": ais_sent["max_behind_schedule_s"],
         "sender_blocked_s": ais_sent["blocked_in_send_s"],
         "loss_check": {
-            "sent": ais_sent["lines"], "input_log": ais_logged, "lost_before_log": ais_sent["lines"] - ais_logged,
-            "rejected": dict(ais_rejects), "corrupt_sent": ais_sent["corrupt"],
-            "accepted": accepted, "accepted_expected": ais_sent["positions"] + 2 * ais_sent["statics"],
-            "position_rows": ais_rows, "position_lines_sent": ais_sent["positions"],
+            "sent": ais_sent["lines"],
+            "input_log": ais_logged,
+            "lost_before_log": ais_sent["lines"] - ais_logged,
+            "rejected": dict(ais_rejects),
+            "corrupt_sent": ais_sent["corrupt"],
+            "accepted": accepted,
+            "accepted_expected": ais_sent["positions"] + 2 * ais_sent["statics"],
+            "position_rows": ais_rows,
+            "position_lines_sent": ais_sent["positions"],
             "position_row_duplicates": counts["position_duplicates"],
-            "ok": ais_logged == ais_sent["lines"] and sum(ais_rejects.values()) == ais_sent["corrupt"]
-            and ais_rows == ais_sent["positions"] and accepted == ais_sent["positions"] + 2 * ais_sent["statics"],
+            "ok": ais_logged == ais_sent["lines"]
+            and sum(ais_rejects.values()) == ais_sent["corrupt"]
+            and ais_rows == ais_sent["positions"]
+            and accepted == ais_sent["positions"] + 2 * ais_sent["statics"],
         },  # fmt: skip
         "lag_to_postgres_s": pct(db_lag),
         "lag_to_obs_ais_s": pct(bus_lag),
         "vessels": counts["vessels"],
         "vessels_named": counts["vessels_named"],
     }
-    all_radar = np.concatenate(radar_lags) if radar_lags else np.zeros(0)
     report["radar"] = {
         "per_sensor": radar_report,
-        "plot_duplicates_on_bus": radar_dup,
-        "lag_to_obs_radar_s": pct(all_radar),
-        "loss_ok": all(r["lost"] == 0 and r["rejected"] == 0 and r["plots_on_bus"] == r["rows_sent"]
-                       for r in radar_report.values()) and radar_dup == 0,  # fmt: skip
+        "loss_check": {
+            "sent": radar_sent.get("lines"),
+            "input_log": radar_logged,
+            "rejected": radar_rejected,
+            "plots_on_bus": int(plots_seq.size),
+            "plot_duplicates_on_bus": radar_dup,
+            "ok": radar_logged == radar_sent.get("lines")
+            and radar_rejected == 0
+            and int(plots_seq.size) == radar_logged
+            and radar_dup == 0,
+        },  # fmt: skip
+        "lag_to_obs_radar_s": pct(radar_lag),
         "max_behind_schedule_s": radar_sent.get("max_behind_schedule_s"),
     }
     report["tracks"] = {
@@ -706,17 +818,27 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
     report["memory_mb"] = {name: {"max": round(max(v for _t, v in series), 1), "end": round(series[-1][1], 1)}
                            for name, series in watch.rss.items()}  # fmt: skip
     report["memory_mb"]["postgres backends of the db (max sum of VmRSS)"] = round(pg_rss, 1)
-    report["memory_mb"]["service series (t from start, MB) every 30 s"] = [
-        (round(t - t_end + duration, 0), round(v, 1)) for t, v in watch.rss.get("service", [])[::30]
-    ]
+    report["memory_mb"]["series every 30 s (s from start, MB)"] = {
+        name: [(round(t - t_end + duration), round(v, 1)) for t, v in series[::30]]
+        for name, series in watch.rss.items()
+    }
     max_pending: dict[str, int] = {}
     for state in watch.pending:
         for name, c in state.get("consumers", {}).items():
             max_pending[name] = max(max_pending.get(name, 0), c["pending"] + c["ack_pending"])
-    report["jetstream"] = {"max_pending_per_consumer": max_pending, "end": final_state}
+    report["jetstream"] = {"max_pending_per_consumer": max_pending, "end": final_state,
+                           "largest_message_bytes": dict(watch.max_bytes)}
     report["load_average_end"] = os.getloadavg()
-    log_tail = (tmp / "service.log").read_text(errors="replace").splitlines()
-    report["service_log_errors"] = [ln for ln in log_tail if "ERROR" in ln or "Traceback" in ln][:20]
+    if spy is not None:
+        spy.wait(timeout=60)
+        report["profile"] = {"process": args.profile, **top_frames(tmp / f"profile-{args.profile}.txt")}
+    report["service_log_errors"] = {}
+    for name in commands:
+        lines = (tmp / f"{name}.log").read_text(errors="replace").splitlines()
+        errors = Counter(
+            ln.split(":")[-1].strip()[:120] for ln in lines if ln.startswith("nats.errors") or "ERROR" in ln
+        )
+        report["service_log_errors"][name] = dict(errors.most_common(10))
     if args.peer_duration:
         print(json.dumps(report, indent=2, default=str), file=sys.stderr)  # in case the peer fails
         peer_db = create_db(stack, False)
@@ -729,15 +851,52 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
             **{f"lag_{k}_ours_to_bare": round(ours[k] / bare[k], 2) for k in ("p50", "p95", "p99", "max")
                if ours.get(k) and bare.get(k)},
         }  # fmt: skip
-    if args.keep_dir:
-        dest = Path(args.keep_dir)
-        dest.mkdir(parents=True, exist_ok=True)
-        shutil.copy(tmp / "service.log", dest / "service.log")
     return report
+
+
+def top_frames(path: Path, n: int = 25) -> dict[str, Any]:
+    """Share of samples in each function (inclusive, and where the sample was taken) from py-spy's raw
+    (collapsed) output."""
+    inclusive: Counter[str] = Counter()
+    leaf: Counter[str] = Counter()
+    total = 0
+    if not path.exists():
+        return {"error": "no profile written"}
+    for line in path.read_text(errors="replace").splitlines():
+        stack_text, _, count_text = line.rpartition(" ")
+        if not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        frames = [re.sub(r" \((?:/.*/)?([^/]+\.py):\d+\)", r" (\1)", f) for f in stack_text.split(";")]
+        for f in set(frames):
+            inclusive[f] += count
+        leaf[frames[-1]] += count
+    share = lambda c: round(100.0 * c / max(total, 1), 1)  # noqa: E731
+    return {
+        "samples": total,
+        "inclusive_percent": {f: share(c) for f, c in inclusive.most_common(n)},
+        "self_percent": {f: share(c) for f, c in leaf.most_common(n)},
+    }
+
+
+def _delta(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else round(a - b, 1)
 
 
 def _tail(path: Path, n: int = 40) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
+
+
+async def _delete_streams(nats_url: str, namespace: str) -> None:
+    import nats
+
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    for info in await js.streams_info():
+        if info.config.name.startswith(namespace.upper() + "_"):
+            await js.delete_stream(info.config.name)
+    await nc.drain()
 
 
 async def _final_state(nats_url: str) -> dict[str, Any]:
@@ -758,10 +917,28 @@ def main() -> None:
     parser.add_argument("--in-coverage", type=int, default=700, help="vessels within the radars' range")
     parser.add_argument("--corrupt-every", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--peer-duration", type=float, default=30.0, help="seconds of the bare peer; 0 = none")
-    parser.add_argument("--nats-url", default=None, help="use this NATS server instead of a private one")
+    parser.add_argument(
+        "--peer-duration", type=float, default=30.0, help="seconds of the bare peer; 0 = none"
+    )
+    parser.add_argument(
+        "--nats-url",
+        default=None,
+        help="use this NATS server (own namespace, streams deleted after) instead of a private one",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("all", "split"),
+        default="all",
+        help="all roles in one serve process, or one process per role",
+    )
+    parser.add_argument(
+        "--nats-max-payload",
+        default="8MB",
+        help="max_payload of the private NATS server (NATS's default is 1MB: see docs/benchmarks.md)",
+    )
+    parser.add_argument("--profile", default=None, help="py-spy this process (service, ingest, tracker, …)")
     parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--keep-dir", default=None, help="copy the service log here")
+    parser.add_argument("--keep-dir", default=None, help="keep the run's files (logs, input logs) under this folder")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "load"))
     args = parser.parse_args()
     report = run(args)
