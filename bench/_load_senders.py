@@ -52,6 +52,7 @@ def ais_feed(pipe: Connection, rate: float, duration_s: float, vessels: int, in_
              seed: int, corrupt_every: int, out: str) -> None:  # fmt: skip
     """AIS lines at ``rate`` lines/s for ``duration_s`` over one TCP connection."""
     from bench._load_traffic import AisLines, make_vessels
+
     from watchkeeper.sim import world
 
     srv = _listen()
@@ -108,6 +109,7 @@ def radar_feed(pipe: Connection, plots_per_scan: int, duration_s: float, vessels
     """Two radars' plot rows over one TCP connection (``serve --radar-tcp``: a plot extractor serving
     both sites), every plot sent at its beam time."""
     from bench._load_traffic import make_vessels, radar_scan_rows
+
     from watchkeeper.sim import world
 
     radars = world.RADARS

@@ -1,33 +1,38 @@
 """Load test: AIS and two radars at ten times a busy coastal feed, through NATS JetStream into PostgreSQL.
 
     .venv/bin/python bench/load.py                  # 300 s at 5,000 AIS lines/s + 2 radars x 500 plots/2.5 s
+    .venv/bin/python bench/load.py --mode split     # one `watchkeeper serve --role …` process per role
     .venv/bin/python bench/load.py --duration 30    # a short run while developing
+    .venv/bin/python bench/load.py --profile ingest # py-spy one process (raw stacks kept, top frames printed)
 
 Loopback only, bounded in count and time, stops by itself (a hard deadline kills everything it
 started). What it starts, and removes afterwards: a private NATS JetStream server on a free loopback
 port with its store in a temporary directory (the machine's shared NATS at :4222 holds other people's
 streams and durable consumers — ``tracker``, ``alerts`` — that a load test must neither fill nor steal
 from; ``--nats-url`` uses an existing server instead), a fresh PostgreSQL database ``wk_load_<hex>`` on
-the local server (dropped at the end unless ``--keep-db``), and the service (``bench/_load_service.py``:
-``watchkeeper serve``'s runtime and app, AIS over ``--ais-tcp``, one plot-row listener per radar), with
-``WATCHKEEPER_BUS_URL``, ``_DATABASE_URL``, ``_DATA_DIR`` and ``_RADARS_FILE`` pointing at them.
+the local server (dropped at the end unless ``--keep-db``), and the service — ``python -m watchkeeper
+serve --ais-tcp … --radar-tcp …`` with every role in one process (``--mode all``), or one process per
+role (``--mode split``: ``--role ingest`` with the listeners, ``tracker``, ``alerts``, ``api``) — with
+``WATCHKEEPER_BUS_URL``, ``_DATABASE_URL``, ``_DATA_DIR`` and ``_RADARS_FILE`` pointing at them. The
+private server's ``max_payload`` is ``--nats-max-payload`` (64MB, NATS's ceiling, by default: at this
+load one scan's ``track.update`` is about 8 MB, over NATS's 1 MB default — see docs/benchmarks.md).
 
 Traffic (``bench/_load_traffic.py``, SIMULATED): ``--vessels`` vessels in the strait, each reporting in
 turn (type 1, or 18 for a fifth of them; type 5 every 180th report of a class A vessel, two lines; one
 line in ``--corrupt-every`` with a wrong checksum, for the rejects ledger), tag-block ``c:`` times in
 milliseconds of the send time; and two rotating radars (Langdon Bay, Cap Gris-Nez) each sending exactly
 ``--plots`` plots per 2.5 s scan — detections of the vessels in range (Pd 0.98) and sea clutter for the
-rest — each plot at its beam time. Each feed runs in its own process and is a TCP server the service
-connects to (TCP: no line can vanish in between; UDP receive-buffer drops are counted from
-/proc/net/snmp all the same).
+rest — each plot at its beam time; both radars over one plot-row connection. Each feed runs in its
+own process and is a TCP server the service connects to (TCP: no line can vanish in between; UDP
+receive-buffer drops are counted from /proc/net/snmp all the same).
 
 Measured while it runs: each feed's offered and achieved rate; end-to-end lag of every line, from its
 send time to (a) its position row being visible in PostgreSQL (polled every ``POLL_S``), (b) its
 report on ``obs.ais`` / its plot on ``obs.radar.<sensor>`` (a NATS subscriber), and of every scan to
-its ``track.update``; the RSS of the service and of the NATS server each second; JetStream streams and
-the durable consumers' pending counts. After the run (bounded drain): the loss check — every line sent
-is in the input log, and each is then either accepted (position rows, vessel statics) or in the
-rejects ledger, counts equal exactly.
+its ``track.update``; the RSS of each service process and of the NATS server each second, and their
+CPU seconds; JetStream streams, the durable consumers' pending counts and the largest messages. After
+the run (bounded drain): the loss check — every line sent is in the input log, and each is then either
+accepted (position rows, vessel statics) or in the rejects ledger, counts equal exactly.
 
 Peer, in the same run: a bare backbone — the same AIS lines published to JetStream by a paced
 publisher, a pull consumer COPYing each line into a PostgreSQL table (no decoding, no picture) — at the
@@ -225,7 +230,7 @@ async def jetstream_state(js: Any, now: float) -> dict[str, Any]:
                 state["consumers"][f"{name}/{c.name}"] = {
                     "pending": c.num_pending, "ack_pending": c.num_ack_pending,
                 }  # fmt: skip
-    except Exception as exc:  # noqa: BLE001 - a sample missed is reported, not fatal
+    except Exception as exc:
         state["error"] = str(exc)
     return state
 
@@ -298,8 +303,8 @@ def peer_publisher(nats_url: str, rate: float, duration_s: float, vessels: int, 
 
     async def main() -> None:
         import nats
-
         from bench._load_traffic import AisLines, make_vessels
+
         from watchkeeper.sim import world
 
         nc = await nats.connect(nats_url)
@@ -464,7 +469,7 @@ class Stack:
         for fn in reversed(self.cleanups):
             try:
                 fn()
-            except Exception as exc:  # noqa: BLE001 - cleanup goes on
+            except Exception as exc:
                 print(f"cleanup: {exc}", file=sys.stderr)
         self.cleanups.clear()
 
@@ -545,7 +550,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     else:
         tmp = Path(tempfile.mkdtemp(prefix="wk-load-"))
         stack.cleanups.append(lambda: shutil.rmtree(tmp, ignore_errors=True))
-    deadline = args.duration + 240.0 + (args.peer_duration + 60.0 if args.peer_duration else 0.0)
+    deadline = args.duration + args.drain + 300.0 + (args.peer_duration + 90.0 if args.peer_duration else 0.0)
 
     def hard_stop(signum: int, frame: object) -> None:
         print(f"hard stop after {deadline:.0f} s: stopping everything", file=sys.stderr)
@@ -583,9 +588,9 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
     ais_here, ais_there = ctx.Pipe()
     radar_here, radar_there = ctx.Pipe()
     ais_npz, radar_npz = tmp / "ais_sends.npz", tmp / "radar_sends.npz"
-    ais_proc = ctx.Process(target=ais_feed, daemon=True, args=(
-        ais_there, args.ais_rate, args.duration, args.vessels, args.in_coverage, args.seed, args.corrupt_every,
-        str(ais_npz)))  # fmt: skip
+    ais_args = (ais_there, args.ais_rate, args.duration, args.vessels, args.in_coverage, args.seed,
+                args.corrupt_every, str(ais_npz))  # fmt: skip
+    ais_proc = ctx.Process(target=ais_feed, daemon=True, args=ais_args)
     radar_proc = ctx.Process(
         target=radar_feed,
         daemon=True,
@@ -664,9 +669,23 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
     if args.profile:
         spy_bin = Path(sys.executable).parent / "py-spy"
         spy = subprocess.Popen(
-            [str(spy_bin), "record", "--pid", str(pids[args.profile]), "--duration", str(int(args.duration)),
-             "--rate", "50", "--format", "raw", "--output", str(tmp / f"profile-{args.profile}.txt"), "--nonblocking"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(spy_bin),
+                "record",
+                "--pid",
+                str(pids[args.profile]),
+                "--duration",
+                str(int(args.duration)),
+                "--rate",
+                "50",
+                "--format",
+                "raw",
+                "--output",
+                str(tmp / f"profile-{args.profile}.txt"),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         stack.procs.append(("py-spy", spy))
     print(f"running {args.duration:.0f} s: {args.ais_rate:.0f} AIS lines/s, 2 radars x {args.plots} plots "
@@ -688,7 +707,7 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
     want_rows = ais_sent["positions"]
     want_plots = sum(radar_sent.get("rows", {}).values())
     drained = None
-    while time.time() - t_end < DRAIN_S:
+    while time.time() - t_end < args.drain:
         state = watch.pending[-1] if watch.pending else {}
         behind = sum(c["pending"] + c["ack_pending"] for c in state.get("consumers", {}).values())
         if len(watch.db_seq) >= want_rows and len(watch.bus_radar_seq) >= want_plots and behind == 0 \
@@ -696,11 +715,13 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
             drained = round(time.time() - t_end, 1)
             break
         time.sleep(0.5)
-    report["drain_s"] = drained if drained is not None else f"not drained within {DRAIN_S:.0f} s"
+    report["drain_s"] = drained if drained is not None else f"not drained within {args.drain:.0f} s"
     cpu_drained = {name: cpu_s(pid) for name, pid in pids.items()}
     report["cpu_s"] = {
-        name: {"during_run": _delta(cpu_run[name], cpu_before[name]),
-               "run_and_drain": _delta(cpu_drained[name], cpu_before[name])}
+        name: {
+            "during_run": _delta(cpu_run[name], cpu_before[name]),
+            "run_and_drain": _delta(cpu_drained[name], cpu_before[name]),
+        }
         for name in pids
     }
     report["udp_errors_delta"] = {k: v - udp_before[k] for k, v in udp_errors().items()}
@@ -745,7 +766,8 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
     radar_report: dict[str, Any] = {}
     for sensor, sent in radar_sent.get("rows", {}).items():
         radar_report[sensor] = {
-            "rows_sent": sent, "offered_per_s": round(args.plots / 2.5, 1), "achieved_per_s": round(sent / duration, 1),
+            "rows_sent": sent, "offered_per_s": round(args.plots / 2.5, 1),
+            "achieved_per_s": round(sent / duration, 1),
             "plots_on_bus": watch.radar_by_subject.get(f"{prefix}obs.radar.{sensor}", 0),
             "vessels_in_range": radar_sent.get("vessels_in_range", {}).get(sensor),
         }  # fmt: skip
@@ -784,7 +806,7 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
             and sum(ais_rejects.values()) == ais_sent["corrupt"]
             and ais_rows == ais_sent["positions"]
             and accepted == ais_sent["positions"] + 2 * ais_sent["statics"],
-        },  # fmt: skip
+        },
         "lag_to_postgres_s": pct(db_lag),
         "lag_to_obs_ais_s": pct(bus_lag),
         "vessels": counts["vessels"],
@@ -802,7 +824,7 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
             and radar_rejected == 0
             and int(plots_seq.size) == radar_logged
             and radar_dup == 0,
-        },  # fmt: skip
+        },
         "lag_to_obs_radar_s": pct(radar_lag),
         "max_behind_schedule_s": radar_sent.get("max_behind_schedule_s"),
     }
@@ -826,8 +848,11 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
     for state in watch.pending:
         for name, c in state.get("consumers", {}).items():
             max_pending[name] = max(max_pending.get(name, 0), c["pending"] + c["ack_pending"])
-    report["jetstream"] = {"max_pending_per_consumer": max_pending, "end": final_state,
-                           "largest_message_bytes": dict(watch.max_bytes)}
+    report["jetstream"] = {
+        "max_pending_per_consumer": max_pending,
+        "end": final_state,
+        "largest_message_bytes": dict(watch.max_bytes),
+    }
     report["load_average_end"] = os.getloadavg()
     if spy is not None:
         spy.wait(timeout=60)
@@ -933,12 +958,15 @@ def main() -> None:
     )
     parser.add_argument(
         "--nats-max-payload",
-        default="8MB",
+        default="64MB",
         help="max_payload of the private NATS server (NATS's default is 1MB: see docs/benchmarks.md)",
     )
     parser.add_argument("--profile", default=None, help="py-spy this process (service, ingest, tracker, …)")
+    parser.add_argument(
+        "--drain", type=float, default=300.0, help="the longest wait for the backlog to clear"
+    )
     parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--keep-dir", default=None, help="keep the run's files (logs, input logs) under this folder")
+    parser.add_argument("--keep-dir", default=None, help="keep the run's files (logs, input logs) here")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "load"))
     args = parser.parse_args()
     report = run(args)
