@@ -67,6 +67,7 @@ def ais_feed(pipe: Connection, rate: float, duration_s: float, vessels: int, in_
     sends: list[float] = []
     behind = 0.0
     blocked = 0.0
+    reset: str | None = None
     while True:
         now = time.time()
         elapsed = now - t_start
@@ -79,14 +80,20 @@ def ais_feed(pipe: Connection, rate: float, duration_s: float, vessels: int, in_
             firsts.append(gen.lines - len(lines) + 1)
             t_send = time.time()
             sends.append(t_send)
-            conn.sendall(b"".join(lines))
+            try:
+                conn.sendall(b"".join(lines))
+            except OSError as exc:  # the service dropped the connection: report it, stop sending
+                reset = f"{type(exc).__name__} at {t_send - t_start:.1f} s after {gen.lines} lines"
+                break
             blocked += time.time() - t_send
             behind = max(behind, elapsed - gen.lines / rate)
         time.sleep(max(0.0, AIS_TICK_S - (time.time() - now)))
     t_end = time.time()
-    conn.shutdown(socket.SHUT_WR)
+    if reset is None:
+        conn.shutdown(socket.SHUT_WR)
     np.savez(out, first_line=np.array(firsts, dtype=np.int64), send_time=np.array(sends, dtype=np.float64))
     report: dict[str, Any] = {
+        "connection_reset": reset,
         "lines": gen.lines,
         "positions": gen.positions,
         "statics": gen.statics,

@@ -790,6 +790,7 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
             int((np.frombuffer(watch.db_seen, dtype=np.float64) <= t_end).sum()) / duration, 1
         ),
         "max_behind_schedule_s": ais_sent["max_behind_schedule_s"],
+        "connection_reset_by_service": ais_sent["connection_reset"],
         "sender_blocked_s": ais_sent["blocked_in_send_s"],
         "loss_check": {
             "sent": ais_sent["lines"],

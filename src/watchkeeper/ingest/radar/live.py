@@ -26,6 +26,7 @@ from watchkeeper.core.types import Plot, Reject
 from watchkeeper.core.wire import encode_plots
 from watchkeeper.ingest.inputlog import InputLog
 from watchkeeper.ingest.ledger import RejectsLedger
+from watchkeeper.ingest.pipeline import publish_retrying
 from watchkeeper.ingest.radar.asterix import decode_stream
 from watchkeeper.ingest.radar.convert import AsterixPlotter
 from watchkeeper.ingest.radar.scenario import parse_plot_row
@@ -222,8 +223,11 @@ class RadarIngestor:
         for plot in result.plots:
             by_sensor[plot.sensor_id].append(plot)
         for sensor, plots in by_sensor.items():
-            await self.bus.publish(
-                RADAR_SUBJECT_PREFIX + sensor, encode_plots(plots), msg_id=f"radar:{plots[0].log_seq}"
+            await publish_retrying(
+                self.bus,
+                RADAR_SUBJECT_PREFIX + sensor,
+                encode_plots(plots),
+                msg_id=f"radar:{plots[0].log_seq}",
             )
 
     async def close(self) -> None:
