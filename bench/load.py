@@ -263,6 +263,10 @@ def lag_by_seq(
 
     seq = np.frombuffer(seen_seq, dtype=np.int64)
     seen = np.frombuffer(seen_t, dtype=np.float64)
+    # first sighting of each: a publish retried after a lost acknowledgement reaches core-NATS
+    # subscribers twice, though JetStream's duplicate window keeps one copy in the stream
+    seq, first = np.unique(seq, return_index=True)
+    seen = seen[first]
     log_seq, log_line = log
     order = np.argsort(log_seq)
     log_seq, log_line = log_seq[order], log_line[order]
@@ -772,7 +776,8 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
             "vessels_in_range": radar_sent.get("vessels_in_range", {}).get(sensor),
         }  # fmt: skip
     plots_seq = np.frombuffer(watch.bus_radar_seq, dtype=np.int64)
-    radar_dup = int(plots_seq.size - np.unique(plots_seq).size)
+    radar_unique = int(np.unique(plots_seq).size)
+    radar_dup = int(plots_seq.size - radar_unique)
     track_lag = []
     from datetime import datetime
 
@@ -819,12 +824,11 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
             "sent": radar_sent.get("lines"),
             "input_log": radar_logged,
             "rejected": radar_rejected,
-            "plots_on_bus": int(plots_seq.size),
-            "plot_duplicates_on_bus": radar_dup,
+            "plots_on_bus": radar_unique,
+            "copies_seen_twice_on_core_nats": radar_dup,
             "ok": radar_logged == radar_sent.get("lines")
             and radar_rejected == 0
-            and int(plots_seq.size) == radar_logged
-            and radar_dup == 0,
+            and radar_unique == radar_logged,
         },
         "lag_to_obs_radar_s": pct(radar_lag),
         "max_behind_schedule_s": radar_sent.get("max_behind_schedule_s"),
