@@ -331,9 +331,17 @@ def assert_same_as_replay(engine: Engine, scenario: Path) -> Picture:
     want = expected(scenario, last_scan)
     assert want.alerts, "the replay raised no alert: nothing compared"
     assert want.incidents, "the replay opened no incident: nothing compared"
-    assert sorted(live.points) == sorted(want.points)
-    assert sorted(live.alerts) == sorted(want.alerts)
-    assert sorted(live.incidents) == sorted(want.incidents)
+    for what, got, exp in (
+        ("track points", live.points, want.points),
+        ("alerts", live.alerts, want.alerts),
+        ("incidents", live.incidents, want.incidents),
+    ):
+        assert len(got) == len(set(got)), f"duplicate {what}"
+        missing, extra = sorted(set(exp) - set(got)), sorted(set(got) - set(exp))
+        assert not missing and not extra, (
+            f"{what}: {len(got)} stored, {len(exp)} in the replay; "
+            f"missing {len(missing)} {missing[:5]}, extra {len(extra)} {extra[:5]}"
+        )
     return live
 
 

@@ -170,7 +170,9 @@ class Runtime:
             return
         self.failed = asyncio.Event()
         if self._bus is None:
-            self._bus = await connect_bus(self.settings.bus_url, self.settings.bus_namespace)
+            self._bus = await connect_bus(
+                self.settings.bus_url, self.settings.bus_namespace, self.settings.bus_replicas
+            )
         if "ingest" in self.roles:
             self.ingestor = AisIngestor(
                 engine=self.engine, bus=self.bus, picture=self.picture, settings=self.settings

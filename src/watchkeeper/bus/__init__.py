@@ -11,15 +11,15 @@ from watchkeeper.bus.inprocess import InProcessBus
 __all__ = ["Bus", "Handler", "InProcessBus", "Resume", "Subscription", "connect_bus", "subject_matches"]
 
 
-async def connect_bus(url: str | None, namespace: str = "") -> Bus:
-    """The bus for ``url``: in-process when unset, NATS JetStream for ``nats://`` (subjects and streams
-    prefixed with ``namespace`` when given)."""
+async def connect_bus(url: str | None, namespace: str = "", replicas: int = 1) -> Bus:
+    """The bus for ``url``: in-process when unset, NATS JetStream for ``nats://`` (a cluster: URLs
+    separated by commas; subjects and streams prefixed with ``namespace``; ``replicas`` per stream)."""
     if not url:
         return InProcessBus()
     if url.startswith(("nats://", "tls://")):
         from watchkeeper.bus.nats import NatsBus
 
-        return await NatsBus.connect(url, namespace=namespace)
+        return await NatsBus.connect(url, namespace=namespace, replicas=replicas)
     from watchkeeper.core.errors import ConfigError
 
     raise ConfigError(f"unsupported bus URL {url!r}: expected nats://host:port or nothing")

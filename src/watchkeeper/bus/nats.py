@@ -11,8 +11,10 @@ A durable subscription with a ``Resume`` (``bus/base.py``) is crash-only: messag
 ``after_seq`` are acknowledged unseen; after each fetched batch ``commit(last seq)`` runs before the
 batch is acknowledged; a handler that fails ends the subscription (``wait()`` raises) instead of
 skipping the message, because the worker's state may hold half of it — the process exits and its
-supervisor restarts it from the last checkpoint. If the server's consumer has acknowledged beyond the
-checkpoint (a store restored from an older backup), the consumer is recreated at ``after_seq + 1``.
+supervisor restarts it from the last checkpoint. The consumer is made anew at ``after_seq + 1`` each
+time such a worker starts, so that it sees its stream in order from its checkpoint (a consumer kept
+across the restart would redeliver the unacknowledged messages only after their ack wait, behind newer
+ones), whatever the server had recorded as acknowledged.
 
 ``namespace`` prefixes every subject (``<ns>.obs.ais``) and stream (``<NS>_OBS``), so several cells —
 or test runs — can share one NATS server; handlers see the subjects without it.
@@ -57,6 +59,7 @@ STREAMS: tuple[StreamSpec, ...] = (
 DUPLICATE_WINDOW_S = 120.0
 ACK_WAIT_S = 30.0
 FETCH_BATCH = 256
+STOP_WAIT_S = 10.0  # an orderly stop waits this long for the pull loop's last fetch and commit
 MAX_ACK_PENDING = 20_000  # handled messages wait for a checkpoint (about a second) before their ack
 
 
@@ -65,15 +68,27 @@ class HandlerFailed(RuntimeError):
 
 
 class _Sub:
-    def __init__(self, task: asyncio.Task[None], psub: JetStreamContext.PullSubscription | None) -> None:
+    def __init__(
+        self,
+        task: asyncio.Task[None],
+        psub: JetStreamContext.PullSubscription | None,
+        stopping: asyncio.Event | None = None,
+    ) -> None:
         self.task = task
         self.psub = psub
+        self.stopping = stopping
 
     async def wait(self) -> None:
         """Until the subscription ends; raises what ended it (``HandlerFailed``)."""
         await asyncio.shield(self.task)
 
     async def unsubscribe(self) -> None:
+        if self.stopping is not None and not self.task.done():
+            # a pull loop is asked to stop between fetches (it saves its checkpoint and acknowledges):
+            # cancelling it inside nats-py's fetch can leave it waiting for good
+            self.stopping.set()
+            with contextlib.suppress(TimeoutError, HandlerFailed, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self.task), STOP_WAIT_S)
         self.task.cancel()
         with contextlib.suppress(asyncio.CancelledError, HandlerFailed):
             await self.task
@@ -105,9 +120,12 @@ class NatsBus:
 
     @classmethod
     async def connect(
-        cls, url: str, streams: tuple[StreamSpec, ...] = STREAMS, namespace: str = ""
+        cls, url: str, streams: tuple[StreamSpec, ...] = STREAMS, namespace: str = "", replicas: int = 1
     ) -> NatsBus:
-        nc = await nats.connect(url, max_reconnect_attempts=-1, reconnect_time_wait=1)
+        """Connect (``url``: one server, or a cluster's servers separated by commas) and make or update
+        the streams, each with ``replicas`` copies (3 on a three-node cluster)."""
+        servers = [u.strip() for u in url.split(",") if u.strip()]
+        nc = await nats.connect(servers=servers, max_reconnect_attempts=-1, reconnect_time_wait=1)
         bus = cls(nc, nc.jetstream(), namespace)
         for spec in streams:
             config = api.StreamConfig(
@@ -118,6 +136,7 @@ class NatsBus:
                 max_age=spec.max_age_s,
                 duplicate_window=DUPLICATE_WINDOW_S,
                 description=spec.why,
+                num_replicas=replicas,
             )
             try:
                 await bus.js.stream_info(config.name)  # type: ignore[arg-type]
@@ -155,25 +174,25 @@ class NatsBus:
         else:
             stream = await self._ensure_consumer(wire, durable, resume)
             psub = await self.js.pull_subscribe_bind(durable=durable, stream=stream)
-            sub = _Sub(asyncio.create_task(self._pull_loop(psub, handler, resume)), psub)
+            stopping = asyncio.Event()
+            sub = _Sub(asyncio.create_task(self._pull_loop(psub, handler, resume, stopping)), psub, stopping)
         self._subs.append(sub)
         return sub
 
     async def _ensure_consumer(self, wire: str, durable: str, resume: Resume | None) -> str:
-        """The durable consumer named ``durable`` on the stream of ``wire``, positioned for ``resume``."""
+        """The durable consumer named ``durable`` on the stream of ``wire``, positioned for ``resume``.
+
+        Without ``resume`` an existing consumer is kept (the server resumes after its last ack). With
+        one, the consumer is made anew at ``after_seq + 1`` every time the worker starts: the server
+        would otherwise deliver the messages it had sent but not seen acknowledged only once their
+        ack wait expires, *after* newer ones — and a stateful worker must see its stream in order.
+        """
         stream = await self.js.find_stream_name_by_subject(wire)
         after = resume.after_seq if resume is not None else 0
         try:
             info = await self.js.consumer_info(stream, durable)
-            acked = info.ack_floor.stream_seq if info.ack_floor is not None else 0
-            if info.config.filter_subject == wire and (resume is None or acked <= after):
-                return stream  # the normal case: the server resumes at (or before) the checkpoint
-            log.warning(
-                "consumer %s acknowledged up to %d, its checkpoint covers %d: recreated from there",
-                durable,
-                acked,
-                after,
-            )
+            if resume is None and info.config.filter_subject == wire:
+                return stream
             await self.js.delete_consumer(stream, durable)
         except NotFoundError:
             pass
@@ -191,12 +210,16 @@ class NatsBus:
         return stream
 
     async def _pull_loop(
-        self, psub: JetStreamContext.PullSubscription, handler: Handler, resume: Resume | None
+        self,
+        psub: JetStreamContext.PullSubscription,
+        handler: Handler,
+        resume: Resume | None,
+        stopping: asyncio.Event,
     ) -> None:
         handled = resume.after_seq if resume is not None else 0  # stream seq handled so far
         unacked: list[Msg] = []  # handled, waiting for a commit that covers them
         try:
-            while True:
+            while not stopping.is_set():
                 try:
                     msgs = await psub.fetch(batch=FETCH_BATCH, timeout=1.0)
                 except (TimeoutError, nats.errors.TimeoutError):
@@ -219,8 +242,9 @@ class NatsBus:
                     handled = max(handled, seq)
                     unacked.append(msg)
                 await self._commit(unacked, handled, resume, force=False)
-        except asyncio.CancelledError:
             await self._commit(unacked, handled, resume, force=True)  # an orderly stop saves its place
+        except asyncio.CancelledError:
+            await self._commit(unacked, handled, resume, force=True)
             raise
 
     @staticmethod

@@ -28,7 +28,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; unset means SQLite at <data_dir>/watchkeeper.db"
     )
-    bus_url: str | None = Field(None, description="nats://host:port for NATS JetStream; unset = in-process")
+    bus_url: str | None = Field(
+        None,
+        description="nats://host:port of NATS JetStream (a cluster: comma-separated); unset = in-process",
+    )
+    bus_replicas: int = Field(
+        1, ge=1, le=5, description="JetStream stream replicas (3 on a three-node NATS cluster)"
+    )
     bus_namespace: str = Field(
         "",
         pattern=r"^[a-z0-9_]{0,32}$",

@@ -290,7 +290,7 @@ class AisIngestor:
                 result = await asyncio.to_thread(
                     self.intake.redecode, batch.source, batch.lines, recv, batch.first_seq, seen
                 )
-                await self._publish(result.reports, batch.first_seq)
+                await self._publish(result.reports, batch.first_seq, batch.last_seq)
                 self.watermark.advance(batch.last_seq)
                 n += len(batch.records)
             for source in {b.source for b in batches}:
@@ -310,9 +310,10 @@ class AisIngestor:
             first_seq = self.intake.log.next_seq
             result = await asyncio.to_thread(self.intake.ingest, source, lines, receive_time, simulated)
             self.counts.add(result, len(lines))
-            await self._publish(result.reports, first_seq)
+            last_seq = first_seq + len(lines) - 1
+            await self._publish(result.reports, first_seq, last_seq)
             if lines:
-                await asyncio.to_thread(self.watermark.advance, first_seq + len(lines) - 1)
+                await asyncio.to_thread(self.watermark.advance, last_seq)
             return result
 
     async def finish(self, source: str) -> FeedResult:
@@ -321,12 +322,14 @@ class AisIngestor:
             self.counts.add(result)
             return result
 
-    async def _publish(self, reports: Sequence[AisReport], first_seq: int) -> None:
+    async def _publish(self, reports: Sequence[AisReport], first_seq: int, last_seq: int) -> None:
+        """Store and publish one batch's reports; ``msg_id = ais:<first>-<last>`` (the batch's lines)."""
         if not reports:
             return
         states = self.writer.apply(reports)
         await asyncio.to_thread(self.writer.persist, reports, states)
-        await publish_retrying(self.bus, OBS_AIS_SUBJECT, encode_ais(reports), msg_id=f"ais:{first_seq}")
+        msg_id = f"ais:{first_seq}-{last_seq}"
+        await publish_retrying(self.bus, OBS_AIS_SUBJECT, encode_ais(reports), msg_id=msg_id)
         if states:
             clock = max(v.last_seen for v in self.writer.picture.vessels.values())
             await publish_retrying(self.bus, PICTURE_SUBJECT, picture_message(states, clock))

@@ -4,13 +4,16 @@ The ingest appends and fsyncs every input before anything else (it is acknowledg
 decodes, ledgers, stores and publishes it. A crash between the append and the publish leaves inputs that
 are logged but not on the bus. The ingestor keeps, in ``worker_checkpoints``, the last input-log sequence
 it published (``Watermark``), saved at most once a second and at close — a lagging watermark only means
-more is published again, which is harmless: each batch carries ``msg_id = <log>:<first seq>`` (JetStream
-drops a duplicate inside its two-minute window) and consumers drop inputs whose ``log_seq`` they have
-already seen (``tracking.worker``), while positions are unique on ``log_seq``.
+more is published again, which is harmless: each batch carries ``msg_id = <log>:<first seq>-<last seq>``
+(JetStream drops a duplicate inside its two-minute window) and consumers drop inputs whose ``log_seq``
+they have already seen (``tracking.worker``), while positions are unique on ``log_seq``.
 
 ``unpublished_batches`` regroups the records beyond the watermark into the batches the ingestor appended
 (consecutive records of one source with one receive time: one ``append_many``), so a batch published
-again carries the ``msg_id`` it had. Limitation: a multi-part AIS message whose first fragments were
+again carries the ``msg_id`` it had. Two batches of one source stamped with the same microsecond are
+regrouped as one: its id (``first-last`` of both) is then new, so nothing is dropped that was not
+published — the part that was is a duplicate the consumers drop by ``log_seq``. Limitation: a
+multi-part AIS message whose first fragments were
 published before the crash and whose last one was not is rejected as incomplete when published again.
 """
 

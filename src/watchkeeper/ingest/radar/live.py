@@ -185,12 +185,12 @@ class RadarIngestor:
                             rec.log_seq,
                             seen,
                         )
-                        await self._publish(result)
+                        await self._publish(result, rec.log_seq, rec.log_seq)
                 else:
                     result = await asyncio.to_thread(
                         self.intake.decode_rows, batch.source, batch.lines, recv, batch.first_seq, seen
                     )
-                    await self._publish(result)
+                    await self._publish(result, batch.first_seq, batch.last_seq)
                 self.watermark.advance(batch.last_seq)
                 n += len(batch.records)
             self.watermark.flush()
@@ -203,9 +203,10 @@ class RadarIngestor:
             lines = list(enumerate(rows, start=first))
             first_seq = self.intake.log.next_seq
             result = await asyncio.to_thread(self.intake.ingest, source, lines, receive_time)
-            await self._publish(result)
+            last_seq = first_seq + len(lines) - 1
+            await self._publish(result, first_seq, last_seq)
             if lines:
-                await asyncio.to_thread(self.watermark.advance, first_seq + len(lines) - 1)
+                await asyncio.to_thread(self.watermark.advance, last_seq)
             return result
 
     async def ingest_datagram(self, source: str, datagram: bytes, receive_time: datetime) -> RowsResult:
@@ -214,20 +215,20 @@ class RadarIngestor:
         async with self._lock:
             seq = self.intake.log.next_seq
             result = await asyncio.to_thread(self.intake.ingest_asterix, source, datagram, receive_time)
-            await self._publish(result)
+            await self._publish(result, seq, seq)
             await asyncio.to_thread(self.watermark.advance, seq)
             return result
 
-    async def _publish(self, result: RowsResult) -> None:
+    async def _publish(self, result: RowsResult, first_seq: int, last_seq: int) -> None:
+        """Publish one batch's plots per sensor; ``msg_id = radar:<sensor>:<first>-<last>`` (the
+        batch's input-log records), so a batch published again after a crash is the same message."""
         by_sensor: dict[str, list[Plot]] = defaultdict(list)
         for plot in result.plots:
             by_sensor[plot.sensor_id].append(plot)
         for sensor, plots in by_sensor.items():
+            msg_id = f"radar:{sensor}:{first_seq}-{last_seq}"
             await publish_retrying(
-                self.bus,
-                RADAR_SUBJECT_PREFIX + sensor,
-                encode_plots(plots),
-                msg_id=f"radar:{plots[0].log_seq}",
+                self.bus, RADAR_SUBJECT_PREFIX + sensor, encode_plots(plots), msg_id=msg_id
             )
 
     async def close(self) -> None:
