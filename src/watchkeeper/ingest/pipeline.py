@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -43,6 +44,8 @@ from watchkeeper.ingest.ledger import RejectsLedger
 from watchkeeper.ingest.republish import Watermark, already_ledgered, new_rejects, unpublished_batches
 from watchkeeper.picture.live import PICTURE_SUBJECT, LivePicture, vessel_to_dict
 from watchkeeper.picture.store import PictureStore
+
+log = logging.getLogger(__name__)
 
 OBS_AIS_SUBJECT = "obs.ais"
 AIS_WATERMARK = "ingest:ais"  # its row in worker_checkpoints
@@ -231,6 +234,31 @@ def picture_message(states: Sequence[VesselState], clock: datetime | None) -> by
     return json.dumps(body, separators=(",", ":")).encode()
 
 
+PUBLISH_ATTEMPTS = 6  # 0.5 + 1 + 2 + 4 + 8 s of back-off: a bus stalled for about 15 s is ridden out
+
+
+async def publish_retrying(bus: Bus, subject: str, payload: bytes, msg_id: str | None = None) -> None:
+    """Publish, trying again when the bus does not acknowledge in time.
+
+    A JetStream acknowledgement can time out when the server or this process is overloaded (seen in
+    ``bench/load.py``: all roles in one process at 5,000 AIS lines/s). The lines are already durable in
+    the input log, so giving up here would only leave them unpublished until the next start; with a
+    ``msg_id`` a retry of a publish that did land is dropped by JetStream's duplicate window, and the
+    picture's consumers are idempotent. After the last attempt the error propagates as before.
+    """
+    delay = 0.5
+    for attempt in range(PUBLISH_ATTEMPTS):
+        try:
+            await bus.publish(subject, payload, msg_id=msg_id)
+            return
+        except TimeoutError:
+            if attempt == PUBLISH_ATTEMPTS - 1:
+                raise
+            log.warning("publish %s: no acknowledgement in time; retrying in %.1f s", subject, delay)
+            await asyncio.sleep(delay)
+            delay *= 2
+
+
 class AisIngestor:
     """AIS ingest inside the server: blocking I/O in a worker thread, the picture on the event loop.
 
@@ -301,10 +329,10 @@ class AisIngestor:
         states = self.writer.apply(reports)
         await asyncio.to_thread(self.writer.persist, reports, states)
         msg_id = f"ais:{first_seq}-{last_seq}"
-        await self.bus.publish(OBS_AIS_SUBJECT, encode_ais(reports), msg_id=msg_id)
+        await publish_retrying(self.bus, OBS_AIS_SUBJECT, encode_ais(reports), msg_id=msg_id)
         if states:
             clock = max(v.last_seen for v in self.writer.picture.vessels.values())
-            await self.bus.publish(PICTURE_SUBJECT, picture_message(states, clock))
+            await publish_retrying(self.bus, PICTURE_SUBJECT, picture_message(states, clock))
 
     async def close(self) -> None:
         async with self._lock:

@@ -26,6 +26,7 @@ from watchkeeper.core.types import Plot, Reject
 from watchkeeper.core.wire import encode_plots
 from watchkeeper.ingest.inputlog import InputLog
 from watchkeeper.ingest.ledger import RejectsLedger
+from watchkeeper.ingest.pipeline import publish_retrying
 from watchkeeper.ingest.radar.asterix import decode_stream
 from watchkeeper.ingest.radar.convert import AsterixPlotter
 from watchkeeper.ingest.radar.scenario import parse_plot_row
@@ -226,7 +227,9 @@ class RadarIngestor:
             by_sensor[plot.sensor_id].append(plot)
         for sensor, plots in by_sensor.items():
             msg_id = f"radar:{sensor}:{first_seq}-{last_seq}"
-            await self.bus.publish(RADAR_SUBJECT_PREFIX + sensor, encode_plots(plots), msg_id=msg_id)
+            await publish_retrying(
+                self.bus, RADAR_SUBJECT_PREFIX + sensor, encode_plots(plots), msg_id=msg_id
+            )
 
     async def close(self) -> None:
         async with self._lock:
