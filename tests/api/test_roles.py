@@ -130,3 +130,47 @@ def test_radar_udp_feeds_asterix_into_the_radar_intake(shared_data: Path, tmp_pa
         rejects = conn.execute(select(RejectRow.reason, RejectRow.raw, RejectRow.log_seq)).all()
     assert (rejects[-1].raw, rejects[-1].log_seq) == (garbage, logged[-1].log_seq)
     assert rejects[-1].reason in {"truncated", "bad_length"}
+
+
+@pytest.mark.nats
+def test_an_api_process_files_observer_reports_on_its_own_input_log(nats_url: str, tmp_path: Path) -> None:
+    """Reports arrive over HTTP, so the api role takes them even without the ingest role: logged in its
+    own field input log (one writer per log), published on ``obs.report`` for the tracker and incidents."""
+    import json
+    import uuid
+    from datetime import UTC, datetime
+
+    settings = Settings(data_dir=tmp_path, bus_url=nats_url, bus_namespace=f"t{uuid.uuid4().hex[:10]}")
+    runtime = Runtime(settings, roles=frozenset({"api"}))
+    body = {
+        "time": "2026-10-06T02:10:00Z",
+        "lat": 50.93,
+        "lon": 1.70,
+        "persons": 30,
+        "boat_type": "inflatable",
+    }
+
+    async def run() -> list[bytes]:
+        got: list[bytes] = []
+
+        async def on(subject: str, payload: bytes) -> None:
+            got.append(payload)
+
+        await runtime.start()
+        try:
+            await runtime.bus.subscribe("obs.report", on)
+            assert runtime.field is not None, "an api process without ingest must still file reports"
+            await runtime.field.report(json.dumps(body).encode(), "alice", "UK-ONLY", datetime.now(UTC))
+            for _ in range(100):
+                if got:
+                    break
+                await asyncio.sleep(0.05)
+            return got
+        finally:
+            await runtime.stop()
+
+    got = _in_thread(run)
+    assert len(got) == 1 and b"report:" in got[0]
+    logged = list(read_log(tmp_path / "inputlog-field-api"))
+    assert len(logged) == 1 and json.loads(logged[0].raw)["persons"] == 30
+    assert not (tmp_path / "inputlog-field").exists()

@@ -194,6 +194,8 @@ class Runtime:
             self._subscriptions.append(await self.bus.subscribe(PICTURE_SUBJECT, self._on_picture))
             if "ingest" not in self.roles:
                 self._subscriptions.append(await self.bus.subscribe(OBS_AIS_SUBJECT, self._on_ais_elsewhere))
+                # observer reports come over HTTP: the api process files them (its own field input log)
+                self.field = open_field_ingestor(self, log_name="inputlog-field-api")
         self.started = True
         for name, run in workers_for(self.roles):
             self._spawn(name, run, fatal=True)
