@@ -10,17 +10,17 @@ prints the number of inputs executed (``#N DONE``). The corpus grows in ``bench/
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import atheris
 
+from _fuzz import SHARED, run
+
 with atheris.instrument_imports():
     from watchkeeper.ingest.ais.decoder import AisDecoder
 
-ROOT = Path(__file__).resolve().parent.parent
-RAW = ROOT.parent / "shared" / "data" / "ais" / "raw_nmea"
+RAW = SHARED / "data" / "ais" / "raw_nmea"
 RECEIVED = datetime(2026, 12, 1, tzinfo=UTC)
 
 
@@ -38,18 +38,12 @@ def test_one_input(data: bytes) -> None:
             raise AssertionError(f"latitude {rep.lat}")
 
 
-def main() -> None:
-    corpus = ROOT / "bench" / "out" / "fuzz-ais-corpus"
-    if not corpus.is_dir():
-        corpus.mkdir(parents=True)
-        for i, path in enumerate(sorted(RAW.iterdir())):
-            lines = path.read_bytes().splitlines(keepends=True)
-            for j in range(0, len(lines), 8):  # small seeds: libFuzzer mutates short inputs best
-                (corpus / f"seed-{i:02d}-{j:05d}").write_bytes(b"".join(lines[j : j + 8]))
-    artifacts = f"-artifact_prefix={ROOT / 'bench' / 'out'}/"
-    atheris.Setup([sys.argv[0], artifacts, str(corpus), *sys.argv[1:]], test_one_input)
-    atheris.Fuzz()
+def write_seeds(corpus: Path) -> None:
+    for i, path in enumerate(sorted(RAW.iterdir())):
+        lines = path.read_bytes().splitlines(keepends=True)
+        for j in range(0, len(lines), 8):  # small seeds: libFuzzer mutates short inputs best
+            (corpus / f"seed-{i:02d}-{j:05d}").write_bytes(b"".join(lines[j : j + 8]))
 
 
 if __name__ == "__main__":
-    main()
+    run("ais", write_seeds, test_one_input)

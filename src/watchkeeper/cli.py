@@ -24,6 +24,7 @@ CAPABILITY_CLIS = (
     ("watchkeeper.assets.cli", "assets recommend|reach|posture|fleet|seed"),
     ("watchkeeper.intel.cli", "evidence export|verify"),
     ("watchkeeper.alerts.cli", "replay SCENARIO_DIR --alerts --incidents (tracker + rules + incidents)"),
+    ("watchkeeper.picture.cli", "replay-log --db URL [--compare] (the input logs into a fresh store)"),
 )
 
 

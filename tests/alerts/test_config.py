@@ -8,7 +8,9 @@ from watchkeeper.alerts.config import AlertSettings, declared
 from watchkeeper.alerts.types import RuleName
 from watchkeeper.core.errors import ConfigError
 
-RULE_GROUPS = {"engine", "incidents", "zones"} | {r.value for r in RuleName} - {"uk_waters", "fr_waters"}
+RULE_GROUPS = {"engine", "incidents", "field", "zones"} | (
+    {r.value for r in RuleName} - {"uk_waters", "fr_waters"}
+)
 
 
 def test_every_setting_is_declared_with_unit_bounds_and_a_sentence() -> None:

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from watchkeeper.bus import connect_bus
+from watchkeeper.bus.base import Resume
 from watchkeeper.bus.nats import NatsBus, StreamSpec
 
 pytestmark = pytest.mark.nats
@@ -74,6 +75,60 @@ def test_durable_consumer_resumes_after_restart_and_duplicates_are_dropped(nats_
     assert seen.count(b"m3") == 1
 
 
+def test_restart_from_a_checkpoint_redelivers_exactly_what_it_lacks_in_order_at_once(nats_url: str) -> None:
+    """A worker crashed after handling messages its checkpoint did not cover yet: restored from the
+    checkpoint (stream seq 5), it must get seq 6, 7, … in stream order straight away — not the messages
+    after the last one *delivered* first and the others after the ack wait (30 s), out of order."""
+
+    async def run() -> tuple[list[bytes], list[bytes]]:
+        specs = _spec()
+        subject = specs[0].subjects[0].replace(">", "obs")
+        bus = await NatsBus.connect(nats_url, streams=specs)
+        first: list[bytes] = []
+        try:
+            for i in range(20):
+                await bus.publish(subject, f"m{i}".encode(), msg_id=f"src:{i}")
+
+            async def never_saved(_seq: int, _force: bool) -> bool:
+                return False  # the crash comes before the next checkpoint: nothing is acknowledged
+
+            async def take(_s: str, payload: bytes) -> None:
+                first.append(payload)
+
+            sub = await bus.subscribe(subject, take, durable="stateful", resume=Resume(0, never_saved))
+            for _ in range(100):
+                if len(first) == 20:
+                    break
+                await asyncio.sleep(0.05)
+            await sub.unsubscribe()
+        finally:
+            await bus.close()
+        bus2 = await NatsBus.connect(nats_url, streams=specs)
+        again: list[bytes] = []
+        try:
+            done = asyncio.Event()
+
+            async def saved(_seq: int, _force: bool) -> bool:
+                return True
+
+            async def handler(_s: str, payload: bytes) -> None:
+                again.append(payload)
+                if payload == b"m19":
+                    done.set()
+
+            sub = await bus2.subscribe(subject, handler, durable="stateful", resume=Resume(5, saved))
+            await asyncio.wait_for(done.wait(), 10)  # well inside the ack wait
+            await sub.unsubscribe()
+            await bus2.js.delete_stream(specs[0].name)
+        finally:
+            await bus2.close()
+        return first, again
+
+    first, again = asyncio.run(run())
+    assert first == [f"m{i}".encode() for i in range(20)]  # all delivered and handled before the "crash"
+    assert again == [f"m{i}".encode() for i in range(5, 20)]  # seq 6.. (m5..), once each, in order
+
+
 def test_connect_bus_selects_implementation(nats_url: str) -> None:
     async def run() -> tuple[str, str]:
         a = await connect_bus(None)
@@ -84,3 +139,59 @@ def test_connect_bus_selects_implementation(nats_url: str) -> None:
         return names
 
     assert asyncio.run(run()) == ("InProcessBus", "NatsBus")
+
+
+def test_a_resumable_consumer_starts_after_its_checkpoint_and_stops_at_a_failing_handler(
+    nats_url: str,
+) -> None:
+    """``Resume``: messages the checkpoint covers are not handed over; a batch is acknowledged only
+    after ``commit``; a handler that raises ends the subscription (``wait`` raises) with the commit at
+    the message before it, and the next start from that commit gets the failing message first."""
+    from watchkeeper.bus import Resume
+    from watchkeeper.bus.nats import HandlerFailed
+
+    async def run() -> tuple[list[bytes], list[int], list[bytes]]:
+        specs = _spec()
+        subject = specs[0].subjects[0].replace(">", "obs")
+        bus = await NatsBus.connect(nats_url, streams=specs)
+        try:
+            for i in range(1, 9):
+                await bus.publish(subject, f"m{i}".encode(), msg_id=f"src:{i}")
+            seen: list[bytes] = []
+            commits: list[int] = []
+
+            async def handler(_s: str, payload: bytes) -> None:
+                if payload == b"m5":
+                    raise RuntimeError("store unavailable")
+                seen.append(payload)
+
+            async def commit(seq: int, force: bool) -> bool:
+                commits.append(seq)
+                return True
+
+            sub = await bus.subscribe(subject, handler, durable="stateful", resume=Resume(2, commit))
+            with pytest.raises(HandlerFailed, match="stream seq 5"):
+                await asyncio.wait_for(sub.wait(), 10)
+            await sub.unsubscribe()
+            again: list[bytes] = []
+            done = asyncio.Event()
+
+            async def handler2(_s: str, payload: bytes) -> None:
+                again.append(payload)
+                if payload == b"m8":
+                    done.set()
+
+            sub2 = await bus.subscribe(
+                subject, handler2, durable="stateful", resume=Resume(commits[-1], commit)
+            )
+            await asyncio.wait_for(done.wait(), 10)
+            await sub2.unsubscribe()
+            await bus.js.delete_stream(specs[0].name)
+            return seen, commits, again
+        finally:
+            await bus.close()
+
+    seen, commits, again = asyncio.run(run())
+    assert seen == [b"m3", b"m4"]
+    assert commits[0] == 4
+    assert again == [b"m5", b"m6", b"m7", b"m8"]

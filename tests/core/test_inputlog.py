@@ -45,3 +45,24 @@ def test_segments_rotate_and_read_in_order(tmp_path: Path) -> None:
     again = InputLog(tmp_path, segment_bytes=200)
     assert [r.raw for r in again.read()] == [f"line {i}".encode() for i in range(50)]
     assert [r.log_seq for r in again.read(from_seq=48)] == [48, 49, 50]
+
+
+def test_log_tail_follows_another_writer_across_segments_and_skips_a_torn_record(tmp_path: Path) -> None:
+    from watchkeeper.ingest.inputlog import LogTail
+
+    t = datetime(2026, 10, 5, 2, 0, tzinfo=UTC)
+    log = InputLog(tmp_path, segment_bytes=200)
+    tail = LogTail(tmp_path)
+    assert tail.poll() == 0
+    for i in range(1, 11):
+        log.append("udp:1", i, b"x" * 40, t)
+    log.sync()
+    assert len(list(tmp_path.glob("inputlog-*.log"))) > 2
+    assert tail.poll() == 10
+    segment = sorted(tmp_path.glob("inputlog-*.log"))[-1]
+    with segment.open("ab") as fh:
+        fh.write(b"11\t0\t11\t40\tudp:1\nxxx")  # a record still being written
+    assert tail.poll() == 10
+    with segment.open("ab") as fh:
+        fh.write(b"x" * 37 + b"\n")
+    assert tail.poll() == 11

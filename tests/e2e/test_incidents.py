@@ -55,3 +55,34 @@ def test_incident_board_timeline_and_transitions(
     assert "Detected" not in options and "Rescued" in options
     page.screenshot(path=str(artifacts_dir / "incidents.png"))
     assert signed_in.problems == []
+
+
+def test_an_incident_is_released_from_its_detail(
+    signed_in, demo_server, scenarios_dir: Path, tmp_path, artifacts_dir
+):  # type: ignore[no-untyped-def]
+    """The release form (watch officer, analyst) on an incident: marking, release, timeline, history."""
+    replay_into_demo(demo_server.data_dir, scenarios_dir, tmp_path)
+    page = signed_in.page
+    page.get_by_test_id("tab-incidents").click()
+    view = page.get_by_test_id("view-incidents")
+    card = view.get_by_test_id("incident-board").get_by_test_id("incident-card").last
+    card.wait_for(timeout=20_000)
+    card.click()
+    detail = view.get_by_test_id("incident-detail")
+    detail.get_by_test_id("incident-detail-id").wait_for()
+    current = detail.get_by_test_id("incident-marking").inner_text()
+    target = "PUBLIC" if current == "UK-FR" else "UK-FR"  # another test may have released it already
+
+    form = detail.get_by_test_id("release-form")
+    form.get_by_test_id("release-marking").select_option(target)
+    form.get_by_test_id("release-reason").fill("shared with CROSS Gris-Nez for the rescue")
+    form.get_by_test_id("release-submit").click()
+    detail.get_by_test_id("incident-marking").filter(has_text=target).wait_for(timeout=10_000)
+    assert target in detail.get_by_test_id("incident-released").inner_text()
+    entry = detail.get_by_test_id("incident-timeline").locator('[data-kind="release"]')
+    entry.filter(has_text="shared with CROSS Gris-Nez").wait_for(timeout=10_000)
+    assert entry.first.get_attribute("data-actor") == demo_server.username
+    releases = detail.get_by_test_id("incident-releases").get_by_test_id("incident-release")
+    assert f"{current} → {target}" in releases.first.inner_text()  # newest first
+    page.screenshot(path=str(artifacts_dir / "incident-released.png"))
+    assert signed_in.problems == []

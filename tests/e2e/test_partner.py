@@ -39,13 +39,23 @@ def _api(demo_server: Any) -> httpx.Client:
 
 
 def test_partner_page_shows_the_released_record_and_not_the_uk_only_one(
-    demo_server: Any, chromium: Any, artifacts_dir: Path
+    demo_server: Any, chromium: Any, artifacts_dir: Path, scenarios_dir: Path, tmp_path: Path
 ) -> None:
+    from alerts_e2e import replay_into_demo
+
     tag = uuid.uuid4().hex[:8]
     released_text = f"Released sighting {tag}: inflatable leaving Wimereux"
     secret_text = f"UK-only sighting {tag}: source report"
-    incident = f"INC-E2E-{tag}"
+    replay_into_demo(demo_server.data_dir, scenarios_dir, tmp_path)
     with closing(_api(demo_server)) as api:
+        # desk messages attach to an incident the French desk may see: the UK desk releases one first
+        incident = api.get("/api/incidents").json()["incidents"][0]["incident_id"]
+        api.post(
+            "/api/sharing/releases",
+            json={"object_type": "incident", "object_id": incident, "marking": "UK-FR",
+                  "reason": "shared with CROSS Gris-Nez for the desk thread"},
+        )  # fmt: skip
+        assert api.get(f"/api/incidents/{incident}").json()["marking"] == "UK-FR"
         secret = api.post("/api/reports", json={"lat": 50.77, "lon": 1.61, "persons": 3, "text": secret_text})
         shared = api.post(
             "/api/reports",

@@ -64,3 +64,38 @@ def test_picture_store_postgresql(pg_url: str) -> None:
         _write_and_read(engine)
     finally:
         engine.dispose()
+
+
+def _write_many_vessels(engine: Engine) -> None:
+    """A batch of many vessels and positions, most static fields unknown (NULL in every row of a column)."""
+    store = PictureStore(engine)
+    pic = LivePicture()
+    reports = [
+        AisReport(
+            mmsi=235000100 + i % 7, msg_type=1, event_time=T0 + timedelta(seconds=i),
+            time_source=TimeSource.TAG_BLOCK, source="test", lat=50.5 + i / 1000, lon=1.2, sog_kn=None,
+            cog_deg=None, log_seq=100 + i,
+        )
+        for i in range(40)
+    ]  # fmt: skip
+    pic.apply_many(reports)
+    store.write(reports, list(pic.vessels.values()))
+    store.write(reports[:10], list(pic.vessels.values()))  # again: nothing added, states the same
+    vessels = {v.mmsi: v for v in store.load_vessels()}
+    assert sorted(vessels) == [235000100 + k for k in range(7)]
+    assert all(v.name is None and v.sog_kn is None for v in vessels.values())
+    assert vessels[235000100 + 39 % 7].lat == pytest.approx(50.5 + 39 / 1000)
+    assert sum(len(store.history(m)) for m in vessels) == 40
+
+
+def test_picture_store_many_vessels_sqlite(engine: Engine) -> None:
+    _write_many_vessels(engine)
+
+
+@pytest.mark.postgres
+def test_picture_store_many_vessels_postgresql(pg_url: str) -> None:
+    engine = open_store(pg_url)
+    try:
+        _write_many_vessels(engine)
+    finally:
+        engine.dispose()

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sharing_helpers import Api, photo_b64
+from sharing_helpers import Api, add_incident, photo_b64
 
 from watchkeeper.core.marking import Marking
 from watchkeeper.core.types import AisReport, FieldObservation, ObservationKind, TimeSource
@@ -165,7 +165,8 @@ def sharing(ctx: SeedContext) -> None:
     api.runtime.sharing.field.add_observations(observations)
     ctx.param("obs_id", *(o.obs_id for o in observations), "cot:missing")
     h = api.h(ctx.seed_user)
-    for incident in ("INC-SEED-1", "INC-SEED-2"):
+    for incident, marking in (("INC-SEED-1", "UK-FR"), ("INC-SEED-2", "UK-ONLY")):
+        add_incident(api.runtime.engine, incident, marking)
         body = {"text": f"message on {incident}"}
         assert (
             api.client.post(f"/api/sharing/incidents/{incident}/messages", json=body, headers=h).status_code
@@ -304,3 +305,76 @@ def assets(ctx: SeedContext) -> None:
         ids.append(t.id)
     ctx.param("asset_id", "BF-CUT-1", "RNLI-DOV", "PUB-1", "no-such-asset")
     ctx.param("tasking_id", *ids, 999999)
+
+
+# ------------------------------------------------------------------ releases of the cell's records
+
+
+RELEASED: dict[str, str] = {}  # record type -> the id of the UK-ONLY record released to UK-FR here
+KEPT: dict[str, str] = {}  # record type -> the id of its UK-ONLY twin, never released
+
+
+@seeder
+def released_cell_records(ctx: SeedContext) -> None:
+    """A UK-ONLY incident, alert, radar track, asset and drift run released to UK-FR through the API,
+    each beside a UK-ONLY twin that is not: the liaison must see the first and never the second."""
+    import sys
+    from pathlib import Path
+
+    from sqlalchemy.orm import Session
+
+    from watchkeeper.alerts.recorder import WatchRecorder
+    from watchkeeper.alerts.watch import Watch
+    from watchkeeper.assets.model import Asset, AssetKind
+    from watchkeeper.assets.registry import AssetRegistry
+    from watchkeeper.sar.models import DriftRun
+    from watchkeeper.tracking.history import TrackHistory
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "alerts"))
+    from alert_helpers import Mover, run
+
+    api, rt = ctx.api, ctx.api.runtime
+    stops = [(120.0, 6.0, 300.0), (300.0, 0.6, 45.0)]  # incident at 60 s, distress alert at 192.5 s
+    movers = {41: Mover.at(50.97, 1.60, stops), 42: Mover.at(50.90, 1.45, stops)}
+    recorder = WatchRecorder(rt.engine, simulated=True)
+    watch, _ = run(
+        movers, 300.0, Watch(numbered={"20261005": 500}), marking="UK-ONLY", on_step=recorder.record
+    )
+    for key, track in (("released", 41), ("kept", 42)):
+        into = RELEASED if key == "released" else KEPT
+        into["incident"] = watch.book.by_track[track]
+        into["alert"] = next(a.alert_id for a in watch.engine.alerts.values() if a.track_id == track)
+    t = api.clock.now()
+    rows = [
+        {"track_id": tid, "time": t, "lat": 50.9, "lon": 1.4, "sog_kn": 4.0, "cog_deg": 300.0, "mmsi": None,
+         "name": None, "dark": True, "p_steady": 0.9, "position_sigma_m": 30.0, "simulated": True,
+         "marking": "UK-ONLY"}
+        for tid in (951, 952)
+    ]  # fmt: skip
+    TrackHistory(rt.engine).write_rows(rows)
+    RELEASED["track"], KEPT["track"] = "951", "952"
+    registry = AssetRegistry(rt.engine, api.clock)
+    registry.seed(
+        [Asset(f"MX-UK-{n}", AssetKind.SEA, 51.0, 1.3, 20, 24, 60, marking=Marking.UK_ONLY) for n in (1, 2)]
+    )
+    RELEASED["asset"], KEPT["asset"] = "MX-UK-1", "MX-UK-2"
+    ids = []
+    with Session(rt.engine) as session, session.begin():
+        for _ in range(2):
+            row = DriftRun(
+                created_at=t, created_by=ctx.seed_user, incident_id=RELEASED["incident"], marking="UK-ONLY",
+                object_type="piw", lat=51.0, lon=1.5, start_time=t, hours=1, particles=10,
+                current_model="tidal", wind_model="constant", compute_s=0.1, request={},
+                geojson={"type": "FeatureCollection", "features": []}, grids=[], plan=None,
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            ids.append(str(row.id))
+    RELEASED["drift_run"], KEPT["drift_run"] = ids
+    for object_type, object_id in RELEASED.items():
+        resp = api.release(ctx.seed_user, object_type, object_id, "UK-FR")
+        assert resp.status_code == 201, resp.text
+    names = {"incident": "incident_id", "alert": "alert_id", "track": "track_id", "asset": "asset_id",
+             "drift_run": "run_id"}  # fmt: skip
+    for object_type, name in names.items():
+        ctx.param(name, RELEASED[object_type], KEPT[object_type])

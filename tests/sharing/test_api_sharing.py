@@ -6,7 +6,7 @@ import base64
 import json
 
 import pytest
-from sharing_helpers import Api, assert_error, photo_b64
+from sharing_helpers import Api, add_incident, assert_error, photo_b64
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -182,6 +182,8 @@ def test_a_released_vessel_reaches_the_partner_picture_and_live_feed(api: Api) -
 def test_desk_messages_between_the_uk_and_french_desks_are_attached_to_incidents_and_audited(
     api: Api,
 ) -> None:
+    add_incident(api.runtime.engine, "INC-2026-0042", "UK-FR")
+    add_incident(api.runtime.engine, "INC-2026-0043", "UK-FR")
     r1 = api.client.post(
         "/api/sharing/incidents/INC-2026-0042/messages",
         json={"text": "Boat with about 40 persons heading NW, can you confirm launch site?"},
@@ -272,6 +274,7 @@ def test_auditor_queries_and_exports_a_hash_chained_log_that_detects_tampering(a
 
 def test_audit_rows_are_seen_at_their_marking(api: Api) -> None:
     api.add_user("fr_auditor", ("auditor",), "UK-FR")
+    add_incident(api.runtime.engine, "I-1", "UK-FR")
     api.client.post("/api/sharing/incidents/I-1/messages", json={"text": "hello"}, headers=api.h("officer"))
     api.report("officer")  # a UK-ONLY report: its audit row is UK-ONLY
     events = api.client.get("/api/audit", headers=api.h("fr_auditor")).json()["events"]

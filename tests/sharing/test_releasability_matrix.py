@@ -21,12 +21,15 @@ import re
 from typing import Any
 
 import pytest
-from matrix_registry import SEEDERS, SeedContext
+from matrix_registry import KEPT, RELEASED, SEEDERS, SeedContext
 from sharing_helpers import Api
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from watchkeeper.api.app import route_table
 from watchkeeper.core.marking import Marking, may_see
 from watchkeeper.sharing.releasability import leaks
+from watchkeeper.store.models import AuditEvent
 from watchkeeper.store.users import Role
 
 PUBLIC_ROUTES = {"/api/auth/login", "/api/auth/token"}
@@ -180,6 +183,53 @@ def test_partner_sees_released_records_and_never_uk_only_ones(seeded: SeedContex
     markings = {r["marking"] for records in body["records"].values() for r in records}
     assert markings == {"UK-FR", "PUBLIC"}  # even a UK-ONLY-cleared liaison sees at most UK-FR here
     assert body["records"]["report"] and body["records"]["vessel"] and body["records"]["observation"]
+
+
+DETAIL_ROUTES = {
+    "incident": "/api/incidents/{}",
+    "alert": "/api/alerts/{}",
+    "track": "/api/tracks/{}/history",
+    "asset": "/api/assets/{}",
+    "drift_run": "/api/sar/drifts/{}",
+}
+LIST_ROUTES = {
+    "incident": ("/api/incidents", "incidents", "incident_id"),
+    "alert": ("/api/alerts", "alerts", "alert_id"),
+    "asset": ("/api/assets", "assets", "id"),
+    "drift_run": ("/api/sar/drifts", None, "id"),
+}
+
+
+def test_the_liaison_sees_released_cell_records_and_never_their_uk_only_twins(seeded: SeedContext) -> None:
+    """Incident, alert, track, asset and drift run: the released one in its detail, its list and the
+    partner API, with its release in the UK staff's detail; the unreleased UK-ONLY twin nowhere."""
+    api = seeded.api
+    liaison, officer = api.h("m-partner_liaison-UK-FR"), api.h("m-watch_officer-UK-ONLY")
+    assert set(RELEASED) == set(DETAIL_ROUTES) == set(KEPT)
+    for object_type, route in DETAIL_ROUTES.items():
+        shown = api.client.get(route.format(RELEASED[object_type]), headers=liaison)
+        assert shown.status_code == 200, (object_type, shown.text)
+        assert shown.json()["marking"] == "UK-FR" and not leaks(shown.json(), "UK-FR")
+        assert api.client.get(route.format(KEPT[object_type]), headers=liaison).status_code == 404, (
+            object_type
+        )
+        releases = api.client.get(route.format(RELEASED[object_type]), headers=officer).json()["releases"]
+        assert [(r["from_marking"], r["to_marking"]) for r in releases] == [("UK-ONLY", "UK-FR")], object_type
+    for object_type, (route, key, id_key) in LIST_ROUTES.items():
+        body = api.client.get(route, headers=liaison).json()
+        found = {str(r[id_key]) for r in (body if key is None else body[key])}
+        assert RELEASED[object_type] in found and KEPT[object_type] not in found, object_type
+    partner = api.client.get("/api/partner/records", headers=liaison).json()["records"]
+    for object_type, id_key in (("incident", "incident_id"), ("alert", "alert_id"), ("asset", "id"),
+                                ("drift_run", "id")):  # fmt: skip
+        found = {str(r[id_key]) for r in partner[object_type]}
+        assert RELEASED[object_type] in found and KEPT[object_type] not in found, object_type
+    with Session(api.runtime.engine) as session:
+        audited = {
+            (e.object_type, e.object_id)
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "release"))
+        }
+    assert set(RELEASED.items()) <= audited  # one audit row per release
 
 
 def test_every_route_refuses_a_request_without_a_token(seeded: SeedContext) -> None:

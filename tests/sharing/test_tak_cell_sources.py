@@ -229,3 +229,88 @@ def test_a_detailed_area_is_thinned_for_tak() -> None:
     ring = _thinned(circle)
     assert 8 <= len(ring) <= MAX_VERTICES
     assert all(abs(lat - 50.9) < 0.051 and abs(lon - 1.5) < 0.051 for lat, lon in ring)  # (lat, lon) order
+
+
+def test_released_records_reach_a_uk_fr_tak_destination_and_their_twins_do_not(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A UK-ONLY incident, asset and drift run released to UK-FR through the sharing service (the API's
+    path) are published to the UK-FR destination at their released marking; their UK-ONLY twins never."""
+    from dataclasses import dataclass
+
+    def report(n: int, lat: float) -> FieldObservation:
+        return FieldObservation(
+            obs_id=f"report:{n}", kind=ObservationKind.BOAT, event_time=T0, time_source=TimeSource.SENSOR,
+            source="report:alice", sensor_uid="report:alice", lat=lat, lon=1.55, marking="UK-ONLY",
+            persons=30 + n, report_id=n,
+        )  # fmt: skip
+
+    watch = Watch()
+    step = watch.step(
+        TrackScan.from_rows(T0 + timedelta(seconds=2.5), []), (), [report(1, 50.95), report(2, 51.05)]
+    )
+    WatchRecorder(engine).record(watch, step)
+    released_inc, kept_inc = sorted(watch.book.incidents)
+    runs = _drift_runs(engine, {"UK-FR": released_inc, "UK-ONLY": kept_inc})
+    with engine.begin() as conn:  # both runs UK-ONLY to start with
+        conn.execute(DriftRun.__table__.update().values(marking="UK-ONLY"))
+    registry = AssetRegistry(engine, FixedClock(WALL_START))
+    assets = _assets(registry)
+    registry.upsert(replace(assets["UK-FR"], marking=Marking.UK_ONLY))
+    settings = Settings(data_dir=tmp_path, secret_key="test-secret-" + "x" * 40)
+
+    @dataclass
+    class Officer:
+        username: str = "officer"
+        roles: frozenset[str] = frozenset({"watch_officer"})
+        clearance: str = "UK-ONLY"
+
+    async def main() -> list[tuple[str, str, ET.Element]]:
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        rx_tasks: list[asyncio.Task[None]] = []
+
+        async def on_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            rx_tasks.append(asyncio.create_task(pytak.RXWorker(queue, _pytak_config(), reader).run()))
+
+        server = await asyncio.start_server(on_conn, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        runtime = Runtime(
+            settings, engine=engine, wall_clock=FixedClock(WALL_START), password_hasher=FAST_HASHER
+        )
+        reason = "agreed with CROSS Gris-Nez"
+        for object_type, object_id in (
+            ("incident", released_inc), ("asset", "FR-PAT-1"), ("drift_run", str(runs["UK-FR"])),
+        ):  # fmt: skip
+            runtime.sharing.release(Officer(), object_type, object_id, "UK-FR", reason)
+        sharing = SharingSettings(
+            tak_destinations=[{"name": "cross", "url": f"tcp://127.0.0.1:{port}", "clearance": "UK-FR"}],
+            tak_interval_s=0.5,
+        )
+        publisher = install_sharing(runtime, sharing)
+        assert isinstance(publisher, TakPublisher)
+        publisher.refresh_steps = 10_000
+        got: list[tuple[str, str, ET.Element]] = []
+        await runtime.start()
+        try:
+            while len(got) < 3:
+                ev = ET.fromstring(await asyncio.wait_for(queue.get(), TIMEOUT_S))
+                got.append((ev.get("uid") or "", ev.get("type") or "", ev))
+            await asyncio.sleep(1.2)  # two more rounds: anything else that would (wrongly) arrive
+            while not queue.empty():
+                ev = ET.fromstring(queue.get_nowait())
+                got.append((ev.get("uid") or "", ev.get("type") or "", ev))
+        finally:
+            await runtime.stop()
+            for t in rx_tasks:
+                t.cancel()
+            await asyncio.gather(*rx_tasks, return_exceptions=True)
+            server.close()
+        return got
+
+    got = run_async(main())
+    assert {uid for uid, _, _ in got} == {
+        f"watchkeeper.incident.{released_inc}",
+        "watchkeeper.asset.FR-PAT-1",
+        f"watchkeeper.area.{runs['UK-FR']}",
+    }
+    assert len(got) == 3 and all(ev.get("access") == "UK-FR" for _, _, ev in got)

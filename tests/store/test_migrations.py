@@ -69,6 +69,13 @@ def revisions_say(revision: str, dialect: str) -> Change:
         return Change(tables=f({"sar_drift_runs"}))
     if revision == "0012":
         return Change(columns={"incidents": f({"source"})})
+    if revision == "0010":
+        return Change(tables=f({"worker_checkpoints"}))
+    if revision == "0013":
+        return Change(
+            columns={"releases": f({"event_time"}), "incidents": f({"released_marking"}),
+                     "alerts": f({"released_marking"})}
+        )  # fmt: skip
     if revision == "0011":
         if pg:
             return Change(

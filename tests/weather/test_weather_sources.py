@@ -13,7 +13,7 @@ import xarray as xr
 
 from watchkeeper.core.errors import ConfigError, SpatialNotCovered
 from watchkeeper.weather.aliases import convert, lookup, wind_from_uv
-from watchkeeper.weather.sources import read_gridded, read_tides, read_weather
+from watchkeeper.weather.sources import WeatherFileError, read_gridded, read_tides, read_weather
 from watchkeeper.weather.table import to_daily
 
 REGIONAL = "regional_daily_weather_nord_pas_de_calais_2018-01-01_2021-01-31.csv"
@@ -163,3 +163,56 @@ def test_alias_table_and_units() -> None:
     assert np.allclose(speed, 5.0)
     assert np.allclose(direction, [0.0, 90.0])  # blowing southward = from north; westward = from east
     assert not math.isnan(direction[0])
+
+
+# ------------------------------------------------------------------------------------------ bad input
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_bad_time_names_file_row_and_field(tmp_path: Path) -> None:
+    path = _write(tmp_path, "obs.csv", "time_utc,wind_speed_kmh\n2024-05-01T00:00Z,12\nyesterday,13\n")
+    with pytest.raises(WeatherFileError) as err:
+        read_weather(path)
+    assert (err.value.row, err.value.field) == (3, "time_utc")
+    assert "obs.csv" in str(err.value) and "yesterday" in str(err.value)
+
+
+def test_a_value_that_is_not_a_number_is_refused_and_a_blank_one_is_missing(tmp_path: Path) -> None:
+    good = _write(tmp_path, "a.csv", "time_utc,wind_speed_kmh\n2024-05-01T00:00Z,\n2024-05-01T01:00Z,20\n")
+    table = read_weather(good)
+    assert np.isnan(table.frame["wind_speed_kt"].iloc[0]) and table.frame["wind_speed_kt"].iloc[1] > 5
+    bad = _write(tmp_path, "b.csv", "time_utc,wind_speed_kmh\n2024-05-01T00:00Z,12\n2024-05-01T01:00Z,calm\n")
+    with pytest.raises(WeatherFileError) as err:
+        read_weather(bad)
+    assert (err.value.row, err.value.field) == (3, "wind_speed_kmh")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",  # empty file
+        "{not json",  # truncated JSON
+        '{"hourly": {"time": ["2024-05-01T00:00"], "wind_speed_10m": [1, 2]}}',  # lengths differ
+        '{"hourly": {"time": ["soon"], "wind_speed_10m": [1]}}',  # a time that is not one
+        '{"hourly": {"time": ["2024-05-01T00:00"], "wind_speed_10m": ["gale"]}}',  # not a number
+        '{"hourly": "none"}',
+        "[1, 2]",
+    ],
+)
+def test_bad_open_meteo_json_is_refused_with_a_reason(tmp_path: Path, text: str) -> None:
+    path = _write(tmp_path, "forecast.json", text)
+    with pytest.raises(WeatherFileError) as err:
+        read_weather(path)
+    assert "forecast.json" in str(err.value) and err.value.detail
+
+
+def test_a_file_that_is_not_text_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "obs.csv"
+    path.write_bytes(b"\xff\xfe\x00\x01binary\x00\x9c")
+    with pytest.raises(WeatherFileError):
+        read_weather(path)

@@ -16,6 +16,12 @@ Deduplication and hysteresis (no alert storms):
 * a higher severity for an active alert is an ``escalated`` event, never a second alert.
 
 Alert ids are deterministic (rule, subject, raise time), so a replay gives the same ids as live.
+
+Markings: an alert takes its finding's marking (the tracks it is about); a re-raise or an escalation
+adds the new finding's marking (most restrictive). A user's release (``release``, applied by the watch
+before the first scan after its event time) stands against findings no more restrictive than it; a
+more restrictive one re-restricts the alert (``core.marking.with_source``). Each raising event names
+its finding's marking (``AlertEvent.source``) so the store applies the same rule.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from watchkeeper.alerts.geometry import StraitGeometry, strait_geometry
 from watchkeeper.alerts.rules import Rule, default_rules
 from watchkeeper.alerts.scan import TrackHistory, TrackScan
 from watchkeeper.alerts.types import Alert, AlertEvent, AlertStatus, EventKind, Finding, RuleName
+from watchkeeper.core.marking import Marking, parse_marking, with_source
 
 HISTORY_MARGIN_S = 120.0
 
@@ -183,7 +190,8 @@ class AlertEngine:
                     alert.severity = f.severity
                     if f.explanation:
                         alert.explanation = f.explanation
-                    events.append(AlertEvent(EventKind.ESCALATED, now, alert))
+                    _join(alert, f.marking)
+                    events.append(AlertEvent(EventKind.ESCALATED, now, alert, f.marking))
                 continue
             if not f.raise_:
                 continue
@@ -196,13 +204,14 @@ class AlertEngine:
                 previous.last_time = now
                 previous.latest = {**f.values, "lat": round(f.lat, 6), "lon": round(f.lon, 6)}
                 previous.severity = max(previous.severity, f.severity)
+                _join(previous, f.marking)
                 self.active[key] = previous
-                events.append(AlertEvent(EventKind.RERAISED, now, previous))
+                events.append(AlertEvent(EventKind.RERAISED, now, previous, f.marking))
                 continue
             alert = self._new_alert(f, now)
             self.active[key] = alert
             self.alerts[alert.alert_id] = alert
-            events.append(AlertEvent(EventKind.RAISED, now, alert))
+            events.append(AlertEvent(EventKind.RAISED, now, alert, f.marking))
         for key in [k for k in self.active if k[0] in rule.names and k not in holding]:
             alert = self.active.pop(key)
             alert.status = AlertStatus.CLEARED
@@ -210,6 +219,15 @@ class AlertEngine:
             self.recent[key] = alert
             events.append(AlertEvent(EventKind.CLEARED, now, alert))
         return events
+
+    def release(self, alert_id: str, marking: str | Marking) -> bool:
+        """A user's release of an alert (made in the store, ``sharing``); False when the engine does not
+        hold it (an alert of an earlier run: the store applies the rule to it alone)."""
+        alert = self.alerts.get(alert_id)
+        if alert is None:
+            return False
+        alert.marking = alert.released = parse_marking(marking)
+        return True
 
     def _new_alert(self, f: Finding, now: datetime) -> Alert:
         stamp = now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}"
@@ -249,3 +267,9 @@ class AlertEngine:
             if a.cleared_time and (now - a.cleared_time).total_seconds() > cooldown
         ]:
             del self.recent[key]
+
+
+def _join(alert: Alert, source: Marking) -> None:
+    alert.marking, lapsed = with_source(alert.marking, source, alert.released)
+    if lapsed:
+        alert.released = None

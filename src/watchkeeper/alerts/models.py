@@ -47,6 +47,8 @@ class AlertRow(Base):
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     ack_note: Mapped[str | None] = mapped_column(Text)
+    # the marking a user released it to, while the release stands (migration 0013)
+    released_marking: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     __table_args__ = (
         Index("ix_alerts_status_raised", "status", "raised_time"),

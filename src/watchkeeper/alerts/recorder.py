@@ -8,7 +8,9 @@ A live worker (or ``watchkeeper replay --store``) does, per scan::
 
 Messages are ``{"kind": "alert", "event": "raised", "marking": ..., "alert": {...}}`` and
 ``{"kind": "incident", "event": "opened"|"updated"|"state", "marking": ..., "incident": {...}}``; the
-LiveHub filters them per user by ``marking``, the page's views listen by ``kind``.
+LiveHub filters them per user by ``marking``, the page's views listen by ``kind``. Each message is
+marked as the store holds the record after the step (the store applies releases the watch may not have
+applied yet: ``incidents.store``, ``alerts.store``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,25 @@ class WatchRecorder:
                     incident_of[e.alert.alert_id] = book.by_track[track]
                     break
         self.alerts.save(step.alerts, incident_of, simulated=self.simulated)
-        return messages(step, self.simulated)
+        out = messages(step, self.simulated)
+        return stored_markings(
+            out,
+            self.alerts.markings({e.alert.alert_id for e in step.alerts}),
+            self.incidents.markings({e.incident.incident_id for e in step.incidents}),
+        )
+
+
+def stored_markings(
+    out: list[dict[str, Any]], alerts: dict[str, str], incidents: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The messages with each record's marking as stored (the message and its record)."""
+    for message in out:
+        kind = message["kind"]
+        record = message[kind]
+        stored = (alerts if kind == "alert" else incidents).get(record[f"{kind}_id"])
+        if stored is not None:
+            message["marking"] = record["marking"] = stored
+    return out
 
 
 def messages(step: WatchStep, simulated: bool = False) -> list[dict[str, Any]]:

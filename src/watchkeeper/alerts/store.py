@@ -4,6 +4,11 @@
 so the table always holds each alert's latest state. Reads take the user's clearance and never return
 what it may not see (``core.marking.visible_markings``); an alert that exists but is not visible is
 reported as absent. ``acknowledge`` records who and when (wall clock); the caller audits it.
+
+Markings: a new alert is stored at its engine marking; later events add their findings' markings
+(``AlertEvent.source``) to the stored one, so a user's release (``release``, ``released_marking``) is
+never undone by an engine that has not applied it yet, and a more restrictive finding re-restricts a
+released alert (recorded as a ``releases`` row by ``system`` and an audit row ``re_restrict``).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.alerts.models import AlertRow
 from watchkeeper.alerts.types import Alert, AlertEvent, Severity, iso_utc
-from watchkeeper.core.marking import Marking, visible_markings
+from watchkeeper.core.marking import Marking, visible_markings, with_source
+from watchkeeper.sharing.store import Release, record_re_restriction
 
 
 class AlertNotFound(LookupError):
@@ -66,7 +72,6 @@ def _apply(row: AlertRow, a: Alert, simulated: bool, incident_id: str | None) ->
     row.thresholds = _jsonable(a.thresholds)
     row.geometry = a.geometry
     row.occurrences = a.occurrences
-    row.marking = a.marking.value
     row.simulated = simulated
     if incident_id is not None:
         row.incident_id = incident_id
@@ -101,6 +106,7 @@ def row_dict(row: AlertRow) -> dict[str, Any]:
         "geometry": row.geometry,
         "occurrences": row.occurrences,
         "marking": row.marking,
+        "released": row.released_marking,
         "simulated": row.simulated,
         "incident_id": row.incident_id,
         "last_utc": iso_utc(row.last_time),
@@ -123,8 +129,11 @@ class AlertStore:
     ) -> int:
         """Upsert the alerts of ``events`` (last event wins); ``incident_of`` maps alert id → incident id."""
         latest: dict[str, Alert] = {}
+        sources: dict[str, list[tuple[Marking, datetime]]] = {}
         for e in events:
             latest[e.alert.alert_id] = e.alert
+            if e.source is not None:
+                sources.setdefault(e.alert.alert_id, []).append((e.source, e.time))
         if not latest:
             return 0
         links = incident_of or {}
@@ -136,10 +145,41 @@ class AlertStore:
             for alert_id, a in latest.items():
                 row = existing.get(alert_id)
                 if row is None:
-                    row = AlertRow(alert_id=alert_id)
+                    row = AlertRow(alert_id=alert_id, marking=a.marking.value)
                     session.add(row)
+                elif row.last_time < a.last_time:  # an event already stored adds nothing again (a replay)
+                    for source, time in sources.get(alert_id, []):
+                        _join(session, row, source, time)
                 _apply(row, a, simulated, links.get(alert_id))
         return len(latest)
+
+    def marking_of(self, alert_id: str) -> str | None:
+        with Session(self.engine) as session:
+            return session.scalar(select(AlertRow.marking).where(AlertRow.alert_id == alert_id))
+
+    def markings(self, alert_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(alert_ids)
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(AlertRow.alert_id, AlertRow.marking).where(AlertRow.alert_id.in_(ids))
+            )
+            return {str(i): str(m) for i, m in rows}
+
+    def effective_from(self, alert_id: str) -> datetime | None:
+        """The event time a release made now takes effect after: the alert's last stored scan."""
+        with Session(self.engine) as session:
+            found: datetime | None = session.scalar(
+                select(AlertRow.last_time).where(AlertRow.alert_id == alert_id)
+            )
+            return found
+
+    def release(self, release: Release) -> None:
+        """Store a user's release on the alert (``sharing`` checked the rule and records the release)."""
+        with Session(self.engine) as session, session.begin():
+            row = session.get(AlertRow, release.object_id, with_for_update=True)
+            if row is None:
+                raise AlertNotFound(release.object_id)
+            row.marking = row.released_marking = release.to_marking
 
     def link(self, alert_id: str, incident_id: str) -> None:
         with self.engine.begin() as conn:
@@ -194,3 +234,15 @@ class AlertStore:
             row.ack_note = (note or "").strip()[:2000] or None
             session.flush()
             return row_dict(row)
+
+
+def _join(session: Session, row: AlertRow, source: Marking, time: datetime) -> None:
+    marking, lapsed = with_source(row.marking, source, row.released_marking)
+    released = row.released_marking
+    row.marking = marking.value
+    if lapsed and released is not None:
+        row.released_marking = None
+        because = (
+            f"a {source.value} finding at {iso_utc(time)} joined the alert after its release to {released}"
+        )
+        record_re_restriction(session, "alert", row.alert_id, released, row.marking, because, time)

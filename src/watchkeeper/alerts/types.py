@@ -113,6 +113,7 @@ class Alert:
     cleared_time: datetime | None = None
     occurrences: int = 1  # raised + re-raised within the cooldown
     latest: dict[str, Any] = field(default_factory=dict)  # values and position at the last holding scan
+    released: Marking | None = None  # the marking a user released it to, while the release stands
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (replay lines, bus messages, API)."""
@@ -146,6 +147,7 @@ class AlertEvent:
     kind: EventKind
     time: datetime
     alert: Alert
+    source: Marking | None = None  # the marking of the finding that raised, re-raised or escalated it
 
 
 def iso_utc(t: datetime) -> str:

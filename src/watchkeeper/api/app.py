@@ -101,10 +101,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.runtime = runtime
     install_error_handlers(app)
 
+    public_paths: set[str] = set()
+    app.state.public_paths = public_paths  # routes answered without a token (login, token)
     for module in load_route_modules():
         public = getattr(module, "public_router", None)
         if public is not None:
             app.include_router(public, prefix=API_PREFIX)
+            public_paths.update(API_PREFIX + str(getattr(r, "path", "")) for r in public.routes)
         router = getattr(module, "router", None)
         if router is not None:
             app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(current_user)])

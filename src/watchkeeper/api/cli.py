@@ -74,7 +74,10 @@ def user_add(
     typer.echo(f"user {user.username}: roles {', '.join(user.roles)}; clearance {user.clearance}")
 
 
-def _run_server(app: object, host: str, port: int) -> None:
+def _run_server(app: object, host: str, port: int, runtime: Runtime | None = None) -> None:
+    """Serve ``app`` with uvicorn; with ``runtime``, a failed worker stops the server (exit status 1)."""
+    import asyncio
+
     import uvicorn
 
     config = uvicorn.Config(
@@ -86,32 +89,114 @@ def _run_server(app: object, host: str, port: int) -> None:
         log_level="info",
         ws_max_size=64 * 1024,
     )
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+    if runtime is None:
+        server.run()
+        return
+
+    async def main() -> None:
+        serving = asyncio.create_task(server.serve())
+        while not serving.done():
+            if runtime.failed is not None and runtime.failed.is_set():
+                server.should_exit = True
+                break
+            await asyncio.sleep(0.2)
+        await serving
+
+    asyncio.run(main())
+    _exit_if_failed(runtime)
+
+
+def _exit_if_failed(runtime: Runtime) -> None:
+    """Exit status 1 when a worker failed (2 is for bad settings): the supervisor restarts the process,
+    which resumes from the worker's checkpoint."""
+    if runtime.failure is not None:
+        typer.echo(
+            f"error: worker failed: {runtime.failure}; restarting resumes from its checkpoint", err=True
+        )
+        raise typer.Exit(1)
+
+
+def _run_headless(runtime: Runtime) -> None:
+    """Run the roles of a process without the api role until SIGTERM/SIGINT or a worker failure."""
+    import asyncio
+    import logging
+    import signal
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await runtime.start()
+        assert runtime.failed is not None
+        typer.echo(f"watchkeeper: roles {', '.join(sorted(runtime.roles))} running", err=True)
+        try:
+            waits = [asyncio.create_task(stop.wait()), asyncio.create_task(runtime.failed.wait())]
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for w in waits:
+                w.cancel()
+        finally:
+            await runtime.stop()
+
+    asyncio.run(main())
+    _exit_if_failed(runtime)
 
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    role: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--role",
+            help="ingest, tracker, alerts or api (repeat for several); default: all in this process. "
+            "A split needs WATCHKEEPER_BUS_URL=nats://...",
+        ),
+    ] = None,
     ais_udp: Annotated[
         int | None, typer.Option("--ais-udp", help="Listen for NMEA AIS datagrams on this UDP port.")
     ] = None,
     ais_tcp: Annotated[
         str | None, typer.Option("--ais-tcp", help="Read an NMEA AIS stream from HOST:PORT (reconnects).")
     ] = None,
+    radar_udp: Annotated[
+        int | None, typer.Option("--radar-udp", help="Listen for ASTERIX radar datagrams on this UDP port.")
+    ] = None,
+    radar_tcp: Annotated[
+        str | None,
+        typer.Option("--radar-tcp", help="Read radar plot rows (scenario CSV format) from HOST:PORT."),
+    ] = None,
 ) -> None:
-    """Run the API and the page, with AIS listeners if asked; settings from WATCHKEEPER_* variables."""
+    """Run the service: every role in one process, or the roles asked for (``--role``), connected by
+    NATS; settings from WATCHKEEPER_* variables. Listeners run in the process with the ingest role."""
     from watchkeeper.api.app import create_app
-    from watchkeeper.api.listeners import add_ais_listeners
+    from watchkeeper.api.listeners import add_ais_listeners, add_radar_listeners
     from watchkeeper.api.runtime import Runtime
+    from watchkeeper.api.workers import check_split, parse_roles
     from watchkeeper.core.errors import ConfigError
     from watchkeeper.core.settings import Settings
 
     try:
-        runtime = Runtime(Settings())
+        roles = parse_roles(role or [])
+        settings = Settings()
+        check_split(roles, settings.bus_url)
+        listeners = (ais_udp, ais_tcp, radar_udp, radar_tcp)
+        if "ingest" not in roles and any(x is not None for x in listeners):
+            raise ConfigError("--ais-*/--radar-* listeners belong to the ingest role: add --role ingest")
+        runtime = Runtime(settings, roles=roles)
         add_ais_listeners(runtime, udp_port=ais_udp, tcp=ais_tcp)
+        add_radar_listeners(runtime, udp_port=radar_udp, tcp=radar_tcp)
     except (ConfigError, ValueError) as exc:
         _fail(str(exc))
-    _run_server(create_app(runtime.settings, runtime), host, port)
+    if "api" in roles:
+        _run_server(create_app(runtime.settings, runtime), host, port, runtime)
+    else:
+        _run_headless(runtime)
 
 
 def demo(

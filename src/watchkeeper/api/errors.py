@@ -66,11 +66,40 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    refused = _unauthenticated(request)
+    if refused is not None:
+        return refused
     parts = []
     for err in exc.errors()[:5]:
         where = ".".join(str(p) for p in err.get("loc", ()))
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return JSONResponse(error_body(422, "; ".join(parts) or "invalid request"), status_code=422)
+
+
+def _unauthenticated(request: Request) -> JSONResponse | None:
+    """401 for a request to an authenticated route that has not authenticated yet.
+
+    FastAPI parses a JSON body before it runs the route's dependencies, so a body that is not JSON would
+    be answered 422 — with what the route expects — before the token is looked at (found by
+    schemathesis: ``POST /api/sar/drifts`` without credentials). No credentials, no validation detail.
+    """
+    if getattr(request.state, "user", None) is not None:
+        return None  # the route's authentication already ran and passed
+    if request.url.path in getattr(request.app.state, "public_paths", frozenset()):
+        return None
+    from watchkeeper.api.deps import authenticate_token, get_runtime
+
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else None
+    try:
+        authenticate_token(get_runtime(request), token)
+    except ApiError as refused:
+        return JSONResponse(
+            error_body(refused.status_code, _message(refused.detail, refused.status_code), refused.code),
+            status_code=refused.status_code,
+            headers=refused.headers,
+        )
+    return None
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:

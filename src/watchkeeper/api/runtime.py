@@ -2,8 +2,11 @@
 
 The runtime is built once per process (``serve``, ``demo``, tests) and handed to ``create_app``. The
 engine is opened (and migrated) at construction; the bus, ingestor and background tasks start with the
-app (``start``/``stop`` run in FastAPI's lifespan). Background work is registered as coroutine
-factories (``add_task``) so that it starts inside the server's event loop.
+app (``start``/``stop`` run in FastAPI's lifespan, or ``serve``'s own loop for a process without the
+api role). Background work is registered as coroutine factories (``add_task``) so that it starts inside
+the server's event loop. ``roles`` (``api/workers.py``) says which parts this process runs: the
+ingestors and listeners only with ``ingest``, the workers with ``tracker``/``alerts``, the live hub with
+``api``. A worker that fails sets ``failed`` (the process then exits for its supervisor to restart it).
 """
 
 from __future__ import annotations
@@ -23,15 +26,17 @@ from watchkeeper.api.live import PICTURE_SUBJECT, LiveHub
 from watchkeeper.api.workers import ROLES, workers_for
 from watchkeeper.bus import Bus, connect_bus
 from watchkeeper.core.clock import Clock, SystemClock
-from watchkeeper.core.errors import ConfigError
+from watchkeeper.core.errors import ConfigError, DecodeError
 from watchkeeper.core.settings import Settings, get_settings
+from watchkeeper.core.wire import decode_ais
 from watchkeeper.incidents.store import IncidentStore
 from watchkeeper.ingest.ais.decoder import FeedResult
-from watchkeeper.ingest.pipeline import AisIngestor
+from watchkeeper.ingest.pipeline import OBS_AIS_SUBJECT, AisIngestor
 from watchkeeper.ingest.radar.live import RadarIngestor
 from watchkeeper.ingest.radar.scenario import ScenarioSensors, load_sensors
 from watchkeeper.picture.live import LivePicture
 from watchkeeper.picture.store import PictureStore
+from watchkeeper.sharing.records import register_cell_records
 from watchkeeper.sharing.service import SharingService
 from watchkeeper.sharing.tak import TakPublisher
 from watchkeeper.sharing.wiring import FieldIngestor, install_sharing, open_field_ingestor
@@ -84,6 +89,7 @@ class Runtime:
         self.incident_outcomes: OutcomeProvider | None = IncidentStore(self.engine).outcome_provider()
         # releasability: effective markings, releases, audited reads (sharing/); the live hub filters by it
         self.sharing = SharingService(self.engine, self.audit, self.wall_clock, self.picture)
+        register_cell_records(self.sharing, self.engine, self.wall_clock)  # incidents, alerts, tracks, …
         self.live = LiveHub(resolver=self.sharing.live_resolver)
         self.ingestor: AisIngestor | None = None
         self.radar: RadarIngestor | None = None
@@ -91,10 +97,12 @@ class Runtime:
         self.latest_tracks: dict[str, Any] | None = None  # the last radar scan published (page snapshots)
         self.alerts: Any = None  # the alerts worker's state, once started (alerts.worker)
         self.field: FieldIngestor | None = None  # drones, TAK clients, observer reports (ingest/cot/)
-        self._factories: list[tuple[str, TaskFactory]] = []
+        self._factories: list[tuple[str, TaskFactory, str | None]] = []
         self._tasks: list[asyncio.Task[None]] = []
-        self._subscription: Any = None
+        self._subscriptions: list[Any] = []
         self.started = False
+        self.failed: asyncio.Event | None = None  # set when a worker fails (made in start: needs a loop)
+        self.failure: BaseException | None = None
         # CoT listeners and TAK out, when configured (WATCHKEEPER_COT_*, _TAK_*); sources plug into self.tak
         self.tak: TakPublisher | None = install_sharing(self)
 
@@ -121,22 +129,36 @@ class Runtime:
             raise RuntimeError("the runtime has not started: no AIS ingestor yet")
         return await self.ingestor.ingest(source, lines, self.wall_clock.now(), simulated=simulated)
 
-    def add_task(self, name: str, factory: TaskFactory) -> None:
-        """Run ``factory(runtime)`` as a background task once the runtime starts."""
-        self._factories.append((name, factory))
-        if self.started:
+    def add_task(self, name: str, factory: TaskFactory, role: str | None = None) -> None:
+        """Run ``factory(runtime)`` as a background task once the runtime starts — only in a process
+        running ``role`` when one is given (listeners: ``ingest``)."""
+        self._factories.append((name, factory, role))
+        if self.started and (role is None or role in self.roles):
             self._spawn(name, factory)
 
-    def _spawn(self, name: str, factory: TaskFactory) -> None:
+    def _spawn(self, name: str, factory: TaskFactory, fatal: bool = False) -> None:
         async def _guarded() -> None:
             try:
                 await factory(self)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
                 log.exception("background task %s failed", name)
+                if fatal:
+                    self.failure = exc
+                    assert self.failed is not None
+                    self.failed.set()
 
         self._tasks.append(asyncio.create_task(_guarded(), name=name))
+
+    async def _on_ais_elsewhere(self, subject: str, payload: bytes) -> None:
+        """The api role without the ingest role: the page's vessels follow ``obs.ais``."""
+        try:
+            reports = decode_ais(payload)
+        except DecodeError as exc:
+            log.error("api: %s message dropped: %s", subject, exc)
+            return
+        self.picture.apply_many(reports)
 
     async def _on_picture(self, subject: str, payload: bytes) -> None:
         """Every picture change goes to the live clients; the latest radar scan is kept for snapshots."""
@@ -148,26 +170,38 @@ class Runtime:
     async def start(self) -> None:
         if self.started:
             return
+        self.failed = asyncio.Event()
         if self._bus is None:
-            self._bus = await connect_bus(self.settings.bus_url)
-        self.ingestor = AisIngestor(
-            engine=self.engine, bus=self.bus, picture=self.picture, settings=self.settings
-        )
-        self.field = open_field_ingestor(self)
-        if self.radar_sensors is not None:
+            self._bus = await connect_bus(
+                self.settings.bus_url, self.settings.bus_namespace, self.settings.bus_replicas
+            )
+        if "ingest" in self.roles:
+            self.ingestor = AisIngestor(
+                engine=self.engine, bus=self.bus, picture=self.picture, settings=self.settings
+            )
+            await self.ingestor.republish_unpublished()
+            self.field = open_field_ingestor(self)
             self.radar = RadarIngestor(
                 engine=self.engine,
                 bus=self.bus,
                 settings=self.settings,
-                known_sensors={r.sensor_id for r in self.radar_sensors.radars},
+                known_sensors=(
+                    None if self.radar_sensors is None else {r.sensor_id for r in self.radar_sensors.radars}
+                ),
             )
+            await self.radar.republish_unpublished()
         if "api" in self.roles:
-            self._subscription = await self.bus.subscribe(PICTURE_SUBJECT, self._on_picture)
+            self._subscriptions.append(await self.bus.subscribe(PICTURE_SUBJECT, self._on_picture))
+            if "ingest" not in self.roles:
+                self._subscriptions.append(await self.bus.subscribe(OBS_AIS_SUBJECT, self._on_ais_elsewhere))
+                # observer reports come over HTTP: the api process files them (its own field input log)
+                self.field = open_field_ingestor(self, log_name="inputlog-field-api")
         self.started = True
         for name, run in workers_for(self.roles):
-            self._spawn(name, run)
-        for name, factory in self._factories:
-            self._spawn(name, factory)
+            self._spawn(name, run, fatal=True)
+        for name, factory, role in self._factories:
+            if role is None or role in self.roles:
+                self._spawn(name, factory)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -185,9 +219,9 @@ class Runtime:
         if self.radar is not None:
             await self.radar.close()
             self.radar = None
-        if self._subscription is not None:
-            await self._subscription.unsubscribe()
-            self._subscription = None
+        for sub in self._subscriptions:
+            await sub.unsubscribe()
+        self._subscriptions.clear()
         if self._bus is not None:
             await self._bus.close()
         self.started = False

@@ -289,6 +289,15 @@ class AssetRegistry:
                 for key, value in _row_values(asset).items():
                     setattr(row, key, value)
 
+    def set_marking(self, asset_id: str, marking: str) -> None:
+        """A release of the asset (``sharing``: checked, recorded and audited there). Its taskings and
+        past events keep theirs: a release of the asset is not a release of what it was tasked to."""
+        with Session(self.engine) as s, s.begin():
+            row = s.get(AssetRow, asset_id)
+            if row is None:
+                raise UnknownAsset(asset_id)
+            row.marking = parse_marking(marking).value
+
     def seed(self, assets: Iterable[Asset]) -> int:
         """Insert the assets not stored yet (by id); returns how many were added."""
         added = 0

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 
-from watchkeeper.bus.base import Handler, subject_matches
+from watchkeeper.bus.base import Handler, Resume, subject_matches
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,9 @@ class _Sub:
             finally:
                 self.queue.task_done()
 
+    async def wait(self) -> None:
+        await asyncio.shield(self.task)
+
     async def unsubscribe(self) -> None:
         self.bus._subs.remove(self)
         self.task.cancel()
@@ -39,6 +42,8 @@ class _Sub:
 class InProcessBus:
     """Each subscriber gets its own ordered queue; ``publish`` waits when a queue is full."""
 
+    durable = False  # nothing outlives the process: there is nothing to resume
+
     def __init__(self, maxsize: int = 10_000) -> None:
         self._subs: list[_Sub] = []
         self._maxsize = maxsize
@@ -48,7 +53,9 @@ class InProcessBus:
             if subject_matches(sub.pattern, subject):
                 await sub.queue.put((subject, payload))
 
-    async def subscribe(self, subject: str, handler: Handler, durable: str | None = None) -> _Sub:
+    async def subscribe(
+        self, subject: str, handler: Handler, durable: str | None = None, resume: Resume | None = None
+    ) -> _Sub:
         sub = _Sub(self, subject, handler, self._maxsize)
         self._subs.append(sub)
         return sub

@@ -9,13 +9,17 @@ restrictive marking they may see, and they see everything less restrictive too::
     PUBLIC    may be published
 
 A record derived from several sources takes the most restrictive of their markings (``combine``)
-unless a user with the right role releases it (audited, in ``sharing/``). Enforcement is in the
+unless a user with the right role releases it (audited, in ``sharing/``). A release stands while what
+joins the record later is no more restrictive than it; a more restrictive source re-restricts the
+record (``with_source``): nobody released what that source brought. Enforcement is in the
 service layer: routes, WebSocket messages, exports and partner feeds all filter with ``may_see``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -60,7 +64,40 @@ def combine(markings: Iterable[str | Marking]) -> Marking:
     return max(found, key=_RANK.__getitem__)
 
 
+def with_source(
+    marking: str | Marking, source: str | Marking, released: str | Marking | None = None
+) -> tuple[Marking, bool]:
+    """A record's marking once ``source`` joins it: the most restrictive of the two, and whether a
+    release (``released``: the marking a user released the record to, None when not released) lapses
+    because the new source is more restrictive than it. A source no more restrictive than the release
+    leaves the released marking as it is."""
+    new = combine([marking, source])
+    lapsed = released is not None and rank(new) > rank(released)
+    return new, lapsed
+
+
 def visible_markings(clearance: str | Marking) -> tuple[Marking, ...]:
     """Every marking a user cleared to ``clearance`` may see (for ``WHERE marking IN (...)``)."""
     limit = rank(clearance)
     return tuple(m for m in Marking if _RANK[m] <= limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """A release as the live core applies it (the watch's incidents and alerts, the tracker's tracks).
+
+    ``after`` is the event time it takes effect after: the record's last event-time change when it was
+    released. The live workers and a replay apply it before the first scan later than ``after``, so the
+    same input and the same releases give the same picture, alerts and incidents."""
+
+    object_type: str
+    object_id: str
+    marking: Marking
+    after: datetime
+
+
+def due(pending: Sequence[Released], scan_time: datetime) -> tuple[list[Released], list[Released]]:
+    """``(to apply before the scan at scan_time, still waiting)``; the order of ``pending`` is kept (the
+    order the releases were made in)."""
+    now = [r for r in pending if r.after < scan_time]
+    return now, [r for r in pending if r.after >= scan_time]

@@ -28,7 +28,18 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; unset means SQLite at <data_dir>/watchkeeper.db"
     )
-    bus_url: str | None = Field(None, description="nats://host:port for NATS JetStream; unset = in-process")
+    bus_url: str | None = Field(
+        None,
+        description="nats://host:port of NATS JetStream (a cluster: comma-separated); unset = in-process",
+    )
+    bus_replicas: int = Field(
+        1, ge=1, le=5, description="JetStream stream replicas (3 on a three-node NATS cluster)"
+    )
+    bus_namespace: str = Field(
+        "",
+        pattern=r"^[a-z0-9_]{0,32}$",
+        description="prefix of the JetStream subjects and streams (several cells or test runs on one NATS)",
+    )
     secret_key: str = Field(DEV_SECRET, description="key that signs access tokens (HS256)")
     token_ttl_s: int = Field(12 * 3600, ge=60, le=7 * 24 * 3600, description="access token lifetime")
     allow_simulated: bool = Field(True, description="accept simulated sources (refused in production)")

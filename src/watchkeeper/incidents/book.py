@@ -7,7 +7,8 @@ incident events of that scan. What it does by itself (actor ``system``):
   the track): state ``detected``, persons estimated at ``persons_per_boat`` (Home Office SB_01, 2024:
   36,816 people on 695 boats, 53 a boat), the track's marking;
 * **links** every alert on its tracks (the incident's marking becomes the most restrictive of its
-  sources), and a new track that picks up a lost one (``ScanContext.links``) to the same incident;
+  sources, unless it was released: see below), and a new track that picks up a lost one
+  (``ScanContext.links``) to the same incident;
 * **lost_contact** when the ``lost_contact`` alert is raised; back to the state before when re-acquired;
 * **landed_uk** / **returned_fr** (inferred) when the track ends within ``landing_shore_m`` of the UK /
   French shore — and, for the French shore, only after the boat had left it (a departure alert);
@@ -17,6 +18,14 @@ incident events of that scan. What it does by itself (actor ``system``):
   track not yet in one — or opening an incident of their own (``source`` ``drone`` / ``observer``); the
   observation goes to the timeline, the marking becomes the most restrictive of the incident's and the
   observation's, and a count of persons seen replaces the average estimate (never a user's figure).
+
+**Releases.** A user may release an incident (``sharing``: ``IncidentBook.release``, applied by the
+watch before the first scan after the release's event time). The released marking then stands against
+every source that is no more restrictive than it; a more restrictive source joining later (a UK-ONLY
+alert on an incident released to UK-FR) re-restricts the incident to the most restrictive of the two,
+and says so in its timeline (``marking`` entry naming the source): nobody released what it brought, and
+the releaser sees why their release no longer holds. Each event names the markings of the sources it
+adds (``IncidentEvent.sources``): the store applies the same rule to what it holds.
 
 What people do (task an asset, record an interception, a rescue, persons at landing, notes, close) comes
 through ``transition`` / ``add_note`` / ``set_persons``, validated by ``lifecycle``; the store records
@@ -35,7 +44,7 @@ from typing import Any
 from watchkeeper.alerts.config import AlertSettings, declare
 from watchkeeper.alerts.context import ScanContext, TrackView
 from watchkeeper.alerts.types import AlertEvent, EventKind, RuleName, Severity, iso_utc
-from watchkeeper.core.marking import DEFAULT_MARKING, Marking, combine, parse_marking
+from watchkeeper.core.marking import DEFAULT_MARKING, Marking, parse_marking, with_source
 from watchkeeper.core.types import FieldObservation
 from watchkeeper.geo.frames import to_utm
 from watchkeeper.incidents.field import Candidate, Link, concerns_incidents, nearest, source_of
@@ -74,6 +83,8 @@ class TimelineKind(StrEnum):
     NOTE = "note"
     PERSONS = "persons"
     OBSERVATION = "observation"  # a drone's or an observer's detection (incidents.field)
+    RELEASE = "release"  # a user released (or re-restricted) it (sharing)
+    MARKING = "marking"  # a source more restrictive than its release re-restricted it
 
 
 @dataclass(slots=True)
@@ -114,6 +125,7 @@ class Incident:
     departed: bool = False  # a departure alert was raised on one of its tracks
     source: str = "track"  # what opened it: "track" (radar), "drone", "observer"
     persons_from: str = "average"  # where the estimate comes from: "average", "observation", a user
+    released: Marking | None = None  # the marking a user released it to, while the release stands
     timeline: list[TimelineEntry] = field(default_factory=list)
 
     @property
@@ -150,11 +162,30 @@ class IncidentEventKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """A source joining an incident: its marking and what it is (``alert <id>``, ``observation <id>``,
+    ``track <id>``)."""
+
+    marking: Marking
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentEvent:
     kind: IncidentEventKind
     time: datetime
     incident: Incident
     entry: TimelineEntry | None = None
+    sources: tuple[Source, ...] = ()  # the sources this event adds (their markings join the incident's)
+
+
+def restriction_text(source: Source, released: str, now_marking: str) -> str:
+    """The timeline's words when a source more restrictive than the release re-restricts an incident
+    (the book and the store write the same entry)."""
+    return (
+        f"re-restricted {released} → {now_marking}: {source.what} ({source.marking.value}) joined after the "
+        f"release to {released}; release it again to share what it brought"
+    )
 
 
 class IncidentBook:
@@ -191,7 +222,11 @@ class IncidentBook:
             entry = self._log(
                 inc, now, TimelineKind.TRACK, SYSTEM, f"track {new_id} picked up lost track {old_id}"
             )
-            events.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry))
+            view = ctx.by_id.get(new_id)
+            sources = () if view is None else (Source(view.marking, f"track {new_id}"),)
+            events.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry, sources))
+            for source in sources:
+                events += self._join(inc, source, now)
             if inc.state is IncidentState.LOST_CONTACT:
                 back = inc.state_before_lost or IncidentState.MONITORED
                 if back is IncidentState.DETECTED:
@@ -232,7 +267,7 @@ class IncidentBook:
             link = nearest(obs, candidates, self.settings)
             if link is None:
                 opened = self._open_from(obs, obs.event_time)
-                events += [opened, self._observed(opened.incident, obs, None)]
+                events += [opened, *self._observed(opened.incident, obs, None)]
                 x, y = (float(v) for v in to_utm(obs.lon, obs.lat))
                 candidates.append(Candidate(opened.incident.incident_id, None, x, y, obs.event_time))
                 continue
@@ -250,7 +285,7 @@ class IncidentBook:
                 inc = opened.incident
             else:
                 inc = self.incidents[c.incident_id]
-            events.append(self._observed(inc, obs, link))
+            events += self._observed(inc, obs, link)
         return events
 
     def _candidates(self, ctx: ScanContext) -> list[Candidate]:
@@ -304,9 +339,8 @@ class IncidentBook:
         )  # fmt: skip
         return IncidentEvent(IncidentEventKind.OPENED, now, inc, entry)
 
-    def _observed(self, inc: Incident, obs: FieldObservation, link: Link | None) -> IncidentEvent:
+    def _observed(self, inc: Incident, obs: FieldObservation, link: Link | None) -> list[IncidentEvent]:
         """The detection in the incident's timeline; marking, persons and position follow from it."""
-        inc.marking = combine([inc.marking, parse_marking(obs.marking)])
         detail: dict[str, Any] = {
             "obs_id": obs.obs_id, "source": source_of(obs), "kind": obs.kind.value, "sensor": obs.sensor_uid,
             "lat": round(obs.lat, 6), "lon": round(obs.lon, 6), "ce_m": obs.ce_m, "persons": obs.persons,
@@ -335,7 +369,9 @@ class IncidentBook:
         if obs.text:
             text += f": {obs.text[:200]}"
         entry = log(inc, obs.event_time, TimelineKind.OBSERVATION, _actor(obs), text, detail)
-        return IncidentEvent(IncidentEventKind.UPDATED, obs.event_time, inc, entry)
+        source = Source(parse_marking(obs.marking), f"observation {obs.obs_id}")
+        observed = IncidentEvent(IncidentEventKind.UPDATED, obs.event_time, inc, entry, (source,))
+        return [observed, *self._join(inc, source, obs.event_time)]
 
     def _next_id(self, now: datetime) -> str:
         day = now.strftime("%Y%m%d")
@@ -380,7 +416,6 @@ class IncidentBook:
         if e.kind in (EventKind.RAISED, EventKind.RERAISED, EventKind.ESCALATED):
             if alert.alert_id not in inc.alert_ids:
                 inc.alert_ids.append(alert.alert_id)
-            inc.marking = combine([inc.marking, alert.marking])
             inc.severity = max(inc.severity, alert.severity)
             if alert.rule is RuleName.DEPARTURE:
                 inc.departed = True
@@ -392,7 +427,9 @@ class IncidentBook:
                 f"{alert.rule.value} alert {e.kind.value} ({alert.severity.label}): {alert.explanation}",
                 {"alert_id": alert.alert_id, "rule": alert.rule.value, "event": e.kind.value},
             )
-            out.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry))
+            source = Source(alert.marking, f"alert {alert.alert_id}")
+            out.append(IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry, (source,)))
+            out += self._join(inc, source, now)
             lost = alert.rule is RuleName.LOST_CONTACT and e.kind is not EventKind.ESCALATED
             if lost and inc.is_open and IncidentState.LOST_CONTACT in _allowed(inc):
                 inc.state_before_lost = inc.state
@@ -416,6 +453,29 @@ class IncidentBook:
             )
             return [self._set_state(inc, IncidentState.RETURNED_FR, now, SYSTEM, text)]
         return []
+
+    # ---- releases -----------------------------------------------------------------------------------
+    def release(self, incident_id: str, marking: str | Marking) -> bool:
+        """A user's release of an incident (made in the store, ``sharing``): its marking from now on,
+        standing against sources no more restrictive than it. False when the book does not hold it (an
+        incident of an earlier run of the worker: the store applies the rule to it alone)."""
+        inc = self.incidents.get(incident_id)
+        if inc is None:
+            return False
+        inc.marking = inc.released = parse_marking(marking)
+        return True
+
+    def _join(self, inc: Incident, source: Source, now: datetime) -> list[IncidentEvent]:
+        """``source``'s marking joins the incident's; an event when it re-restricts a released one."""
+        before = inc.released
+        inc.marking, lapsed = with_source(inc.marking, source.marking, inc.released)
+        if not lapsed or before is None:
+            return []
+        inc.released = None
+        text = restriction_text(source, before.value, inc.marking.value)
+        detail = {"from": before.value, "to": inc.marking.value, "source": source.what}
+        entry = log(inc, now, TimelineKind.MARKING, SYSTEM, text, detail)
+        return [IncidentEvent(IncidentEventKind.UPDATED, now, inc, entry)]
 
     # ---- what people do ------------------------------------------------------------------------------
     def transition(

@@ -2,7 +2,8 @@
 
 The timeline is append-only: every state change, alert, track, note and persons figure is a row,
 with who (``system`` or a user name) and when (event time for what the system saw, wall-clock time for
-what a user did). ``marking`` is the most restrictive of the incident's sources.
+what a user did). ``marking`` is the most restrictive of the incident's sources, unless released
+(``released_marking``: the release stands until a more restrictive source joins the incident).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class IncidentRow(Base):
     simulated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # what opened it: "track", "drone", "observer" (migration 0012)
     source: Mapped[str] = mapped_column(String(16), nullable=False, default="track", server_default="track")
+    # the marking a user released it to, while the release stands (migration 0013)
+    released_marking: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     __table_args__ = (Index("ix_incidents_state_opened", "state", "opened_time"),)
 

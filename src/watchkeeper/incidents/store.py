@@ -6,6 +6,13 @@ not re-opened by a track that ends at a shore; the system's observation goes to 
 User actions (``transition``, ``add_note``, ``set_persons``) load the incident, run the same pure
 lifecycle functions as the book, and append to the timeline; the API audits them.
 Reads filter by clearance (``core.marking``); an incident the user may not see does not exist for them.
+
+Markings: a stored incident's marking is the most restrictive of its sources (each event names the
+sources it adds), unless a user released it (``release``: ``released_marking``). A release stands
+against sources no more restrictive than it; a more restrictive one re-restricts the incident, which
+the store records as a ``marking`` timeline entry, a ``releases`` row by ``system`` and an audit row
+(``re_restrict``). The store applies this rule itself, so a release is never undone by a book that has
+not applied it yet (the alerts worker applies releases at its next scan).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.alerts.types import Severity, iso_utc
-from watchkeeper.core.marking import Marking, combine, parse_marking, visible_markings
+from watchkeeper.core.marking import Marking, parse_marking, visible_markings, with_source
 from watchkeeper.incidents.book import (
     SYSTEM,
     Incident,
@@ -28,6 +35,7 @@ from watchkeeper.incidents.book import (
     TimelineEntry,
     TimelineKind,
     add_note,
+    restriction_text,
     set_persons_estimate,
     transition_incident,
 )
@@ -41,6 +49,10 @@ from watchkeeper.incidents.lifecycle import (
     parse_state,
 )
 from watchkeeper.incidents.models import IncidentRow, IncidentTimelineRow
+from watchkeeper.sharing.store import Release, record_re_restriction
+
+# entries written in event time (what the watch saw); user actions are in wall-clock time
+EVENT_TIME_KINDS = (TimelineKind.OPENED, TimelineKind.ALERT, TimelineKind.TRACK, TimelineKind.OBSERVATION)
 
 BOARD_COLUMNS = tuple(s for s in IncidentState)
 
@@ -68,6 +80,7 @@ def summary(row: IncidentRow) -> dict[str, Any]:
         "lon": row.lon,
         "track_ids": list(row.track_ids or []),
         "marking": row.marking,
+        "released": row.released_marking,
         "source": row.source,
         "simulated": row.simulated,
     }
@@ -99,6 +112,7 @@ def _to_incident(row: IncidentRow) -> Incident:
         severity=Severity.parse(row.severity),
         closed_time=row.closed_time,
         source=row.source,
+        released=None if row.released_marking is None else parse_marking(row.released_marking),
     )
 
 
@@ -166,9 +180,13 @@ class IncidentStore:
                     session.add(row)
                     session.flush()
                 self._merge(row, inc)
+                if e.sources and not (
+                    e.entry is not None and self._recorded(session, row.incident_id, e.entry)
+                ):
+                    self._join(session, row, e)  # sources of an event already recorded joined already
                 entry = e.entry
-                if entry is None:
-                    continue
+                if entry is None or entry.kind is TimelineKind.MARKING:
+                    continue  # the store records re-restrictions itself (``_join``)
                 if e.kind is IncidentEventKind.STATE and not self._system_state(row, entry):
                     state = row.state
                     entry = TimelineEntry(
@@ -225,7 +243,26 @@ class IncidentStore:
         row.track_ids = list(dict.fromkeys([*(row.track_ids or []), *inc.track_ids]))
         if int(inc.severity) > row.severity_rank:
             row.severity, row.severity_rank = inc.severity.label, int(inc.severity)
-        row.marking = combine([row.marking, inc.marking]).value
+
+    @staticmethod
+    def _join(session: Session, row: IncidentRow, e: IncidentEvent) -> None:
+        """The event's sources join the stored marking (``core.marking.with_source``); a released
+        incident that one of them re-restricts is recorded (timeline, releases, audit)."""
+        for source in e.sources:
+            marking, lapsed = with_source(row.marking, source.marking, row.released_marking)
+            released = row.released_marking
+            row.marking = marking.value
+            if not lapsed or released is None:
+                continue
+            row.released_marking = None
+            text = restriction_text(source, released, row.marking)
+            detail = {"from": released, "to": row.marking, "source": source.what}
+            session.add(
+                _timeline_row(
+                    row.incident_id, TimelineEntry(e.time, TimelineKind.MARKING, SYSTEM, text, detail)
+                )
+            )
+            record_re_restriction(session, "incident", row.incident_id, released, row.marking, text, e.time)
 
     @staticmethod
     def _system_state(row: IncidentRow, entry: TimelineEntry) -> bool:
@@ -310,6 +347,46 @@ class IncidentStore:
         if row is None or row.marking not in _visible(clearance):
             raise IncidentNotFound(incident_id)
         return row
+
+    # ---- releases (sharing) ----------------------------------------------------------------------------
+    def marking_of(self, incident_id: str) -> str | None:
+        with Session(self.engine) as session:
+            return session.scalar(select(IncidentRow.marking).where(IncidentRow.incident_id == incident_id))
+
+    def markings(self, incident_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(incident_ids)
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(IncidentRow.incident_id, IncidentRow.marking).where(IncidentRow.incident_id.in_(ids))
+            )
+            return {str(i): str(m) for i, m in rows}
+
+    def effective_from(self, incident_id: str) -> datetime | None:
+        """The event time a release made now takes effect after: the incident's last entry in event
+        time (what the watch saw of it). Every later source comes from a later scan."""
+        stmt = select(func.max(IncidentTimelineRow.time)).where(
+            IncidentTimelineRow.incident_id == incident_id,
+            IncidentTimelineRow.kind.in_([k.value for k in EVENT_TIME_KINDS])
+            | (IncidentTimelineRow.actor == SYSTEM),
+        )
+        with Session(self.engine) as session:
+            found: datetime | None = session.scalar(stmt)
+            return found
+
+    def release(self, release: Release) -> None:
+        """Store a user's release on the incident (``sharing.SharingService.release`` checked the rule and
+        records the release): its marking, the release that stands, and a ``release`` timeline entry."""
+        with Session(self.engine) as session, session.begin():
+            row = session.get(IncidentRow, release.object_id, with_for_update=True)
+            if row is None:
+                raise IncidentNotFound(release.object_id)
+            row.marking = row.released_marking = release.to_marking
+            text = (
+                f"released {release.from_marking} → {release.to_marking} by {release.actor}: {release.reason}"
+            )
+            detail = {"release_id": release.id, "from": release.from_marking, "to": release.to_marking}
+            entry = TimelineEntry(release.time, TimelineKind.RELEASE, release.actor, text, detail)
+            session.add(_timeline_row(row.incident_id, entry))
 
     # ---- what users do --------------------------------------------------------------------------------
     def transition(

@@ -174,3 +174,33 @@ def read_log(directory: Path | str, from_seq: int = 1) -> Iterator[RawInput]:
                     receive_time=datetime.fromtimestamp(ns / 1e9, UTC),
                     log_seq=seq,
                 )
+
+
+class LogTail:
+    """Follows a log written by another process: ``poll()`` returns the last sequence whole on disk.
+
+    For a sender waiting for its input to be acknowledged (durable) before the next (tests, tools):
+    reads only what was appended since the previous poll; a record still being written is not counted.
+    """
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+        self.last_seq = 0
+        self._segment: Path | None = None
+        self._offset = 0
+
+    def poll(self) -> int:
+        while True:
+            segments = _segments(self.directory)
+            if not segments:
+                return self.last_seq
+            if self._segment is None:
+                self._segment, self._offset = segments[0], 0
+            with self._segment.open("rb") as fh:
+                fh.seek(self._offset)
+                for seq, _ns, _ln, _src, _raw, end in _scan(fh):
+                    self.last_seq, self._offset = seq, end
+            later = [p for p in segments if p > self._segment]
+            if not later or self._offset < self._segment.stat().st_size:
+                return self.last_seq
+            self._segment, self._offset = later[0], 0

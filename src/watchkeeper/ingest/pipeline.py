@@ -11,7 +11,8 @@ Two stages, so that the distributed deployment can split them across processes:
 
 ``ingest_files`` drives both for ``watchkeeper ingest ais``; ``AisIngestor`` drives them inside the
 server (blocking I/O in a worker thread, the picture on the event loop) and publishes ``obs.ais`` and
-``picture.update``.
+``picture.update``, keeping a publish watermark so that what was logged but not published before a
+crash is published at the next start (``ingest/republish.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import logging
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,11 +42,15 @@ from watchkeeper.ingest.ais.sentence import MAX_LINE_BYTES
 from watchkeeper.ingest.ais.store_process import StoreProcess
 from watchkeeper.ingest.inputlog import InputLog
 from watchkeeper.ingest.ledger import RejectsLedger
+from watchkeeper.ingest.republish import Watermark, already_ledgered, new_rejects, unpublished_batches
 from watchkeeper.picture.live import PICTURE_SUBJECT, LivePicture, vessel_to_dict
 from watchkeeper.picture.store import PictureStore
 
+log = logging.getLogger(__name__)
+
 OBS_AIS_SUBJECT = "obs.ais"
 _VESSEL_VALUES = operator.attrgetter(*(f.name for f in dataclasses.fields(VesselState)))
+AIS_WATERMARK = "ingest:ais"  # its row in worker_checkpoints
 CHUNK_LINES = 5000  # lines per batch when reading files: bounded memory whatever the file size
 
 Lines = Sequence[tuple[int, bytes]]
@@ -110,6 +116,17 @@ class AisIntake:
         for reject in result.rejects:
             self.ledger.add(reject)
         return self.ledger.take_rows()
+
+    def redecode(
+        self, source: str, lines: Lines, receive_time: datetime, first_seq: int, seen: set[tuple[str, int]]
+    ) -> FeedResult:
+        """Decode lines already in the log (published again after a crash); rejects already in the
+        ledger (``seen``) are not written twice."""
+        result = self._decoder(source, False).feed_many(list(lines), receive_time, first_seq)
+        for reject in new_rejects(result.rejects, seen):
+            self.ledger.add(reject)
+        self.ledger.flush()
+        return result
 
     def reject_unit(
         self, source: str, reason: RejectReason, detail: str, receive_time: datetime
@@ -233,6 +250,31 @@ def picture_message(states: Sequence[VesselState], clock: datetime | None) -> by
     return json.dumps(body, separators=(",", ":")).encode()
 
 
+PUBLISH_ATTEMPTS = 6  # 0.5 + 1 + 2 + 4 + 8 s of back-off: a bus stalled for about 15 s is ridden out
+
+
+async def publish_retrying(bus: Bus, subject: str, payload: bytes, msg_id: str | None = None) -> None:
+    """Publish, trying again when the bus does not acknowledge in time.
+
+    A JetStream acknowledgement can time out when the server or this process is overloaded (seen in
+    ``bench/load.py``: all roles in one process at 5,000 AIS lines/s). The lines are already durable in
+    the input log, so giving up here would only leave them unpublished until the next start; with a
+    ``msg_id`` a retry of a publish that did land is dropped by JetStream's duplicate window, and the
+    picture's consumers are idempotent. After the last attempt the error propagates as before.
+    """
+    delay = 0.5
+    for attempt in range(PUBLISH_ATTEMPTS):
+        try:
+            await bus.publish(subject, payload, msg_id=msg_id)
+            return
+        except TimeoutError:
+            if attempt == PUBLISH_ATTEMPTS - 1:
+                raise
+            log.warning("publish %s: no acknowledgement in time; retrying in %.1f s", subject, delay)
+            await asyncio.sleep(delay)
+            delay *= 2
+
+
 class AisIngestor:
     """AIS ingest inside the server: blocking I/O in a worker thread, the picture on the event loop.
 
@@ -243,9 +285,34 @@ class AisIngestor:
         self.intake = AisIntake(InputLog(settings.input_log_dir), RejectsLedger(engine))
         self.writer = PictureWriter(picture, PictureStore(engine))
         self.bus = bus
+        self.engine = engine
         self.counts = IngestCounts()
         self._line_no: Counter[str] = Counter()
         self._lock = asyncio.Lock()
+        self.watermark = Watermark(engine, AIS_WATERMARK, self.intake.log.next_seq - 1)
+
+    async def republish_unpublished(self) -> int:
+        """Publish what the input log holds beyond the watermark (a crash came between the append and
+        the publish); returns the number of lines published again. Called at start, before any input."""
+        async with self._lock:
+            after = self.watermark.published
+            batches = list(unpublished_batches(self.intake.log.directory, after))
+            if not batches:
+                return 0
+            seen = already_ledgered(self.engine, {b.source for b in batches}, after)
+            n = 0
+            for batch in batches:
+                recv = batch.records[0].receive_time
+                result = await asyncio.to_thread(
+                    self.intake.redecode, batch.source, batch.lines, recv, batch.first_seq, seen
+                )
+                await self._publish(result.reports, batch.first_seq, batch.last_seq)
+                self.watermark.advance(batch.last_seq)
+                n += len(batch.records)
+            for source in {b.source for b in batches}:
+                await asyncio.to_thread(self.intake.finish, source)  # those connections died with it
+            self.watermark.flush()
+            return n
 
     async def ingest(
         self, source: str, raw_lines: Sequence[bytes], receive_time: datetime, simulated: bool = False
@@ -256,9 +323,13 @@ class AisIngestor:
             first = self._line_no[source] + 1
             self._line_no[source] += len(raw_lines)
             lines = list(enumerate(raw_lines, start=first))
+            first_seq = self.intake.log.next_seq
             result = await asyncio.to_thread(self.intake.ingest, source, lines, receive_time, simulated)
             self.counts.add(result, len(lines))
-            await self._publish(result.reports)
+            last_seq = first_seq + len(lines) - 1
+            await self._publish(result.reports, first_seq, last_seq)
+            if lines:
+                await asyncio.to_thread(self.watermark.advance, last_seq)
             return result
 
     async def finish(self, source: str) -> FeedResult:
@@ -267,16 +338,19 @@ class AisIngestor:
             self.counts.add(result)
             return result
 
-    async def _publish(self, reports: Sequence[AisReport]) -> None:
+    async def _publish(self, reports: Sequence[AisReport], first_seq: int, last_seq: int) -> None:
+        """Store and publish one batch's reports; ``msg_id = ais:<first>-<last>`` (the batch's lines)."""
         if not reports:
             return
         states = self.writer.apply(reports)
         await asyncio.to_thread(self.writer.persist, reports, states)
-        await self.bus.publish(OBS_AIS_SUBJECT, encode_ais(reports))
+        msg_id = f"ais:{first_seq}-{last_seq}"
+        await publish_retrying(self.bus, OBS_AIS_SUBJECT, encode_ais(reports), msg_id=msg_id)
         if states:
             clock = max(v.last_seen for v in self.writer.picture.vessels.values())
-            await self.bus.publish(PICTURE_SUBJECT, picture_message(states, clock))
+            await publish_retrying(self.bus, PICTURE_SUBJECT, picture_message(states, clock))
 
     async def close(self) -> None:
         async with self._lock:
+            await asyncio.to_thread(self.watermark.flush)
             await asyncio.to_thread(self.intake.close)

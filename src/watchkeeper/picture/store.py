@@ -6,7 +6,7 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Table, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.core.types import AisReport, TimeSource, VesselState
@@ -35,21 +35,45 @@ def _sqlite_time(t: datetime) -> str:
     return f"{day} {u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}"
 
 
+def _table(name: str) -> Table:
+    return Position.metadata.tables[name]
+
+
+def _unnest_insert(table: Table, columns: Sequence[str], engine: Engine) -> str:
+    """``INSERT INTO t (cols) SELECT * FROM unnest(%s::type[], …)``: a whole batch as one statement of
+    one array per column (PostgreSQL). The column types come from the table, so the arrays cast to
+    exactly what the columns hold."""
+    types = [table.c[c].type.compile(dialect=engine.dialect) for c in columns]
+    arrays = ", ".join(f"%s::{t}[]" for t in types)
+    return f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
+
+
 class PictureStore:
     """Writes position history (idempotent on input-log sequence) and upserts vessel state."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._dialect = engine.dialect.name
+        updates = ", ".join(f"{c} = excluded.{c}" for c in VESSEL_FIELDS if c != "mmsi")
+        position_conflict = " ON CONFLICT (log_seq) DO NOTHING"
+        vessel_conflict = f" ON CONFLICT (mmsi) DO UPDATE SET {updates}"
+        # PostgreSQL: one statement per batch (arrays through unnest) rather than a row at a time; the
+        # server's per-statement cost dominated the load test's ingest (bench/load.py, docs/benchmarks.md)
+        self._columnar = self._dialect == "postgresql"
+        if self._columnar:
+            self._position_sql = (
+                _unnest_insert(_table("positions"), _POSITION_COLUMNS, engine) + position_conflict
+            )
+            self._vessel_sql = _unnest_insert(_table("vessels"), VESSEL_FIELDS, engine) + vessel_conflict
+            return
         mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
         self._position_sql = (
             f"INSERT INTO positions ({', '.join(_POSITION_COLUMNS)}) "
-            f"VALUES ({', '.join([mark] * len(_POSITION_COLUMNS))}) ON CONFLICT (log_seq) DO NOTHING"
+            f"VALUES ({', '.join([mark] * len(_POSITION_COLUMNS))}){position_conflict}"
         )
-        updates = ", ".join(f"{c} = excluded.{c}" for c in VESSEL_FIELDS if c != "mmsi")
         self._vessel_sql = (
             f"INSERT INTO vessels ({', '.join(VESSEL_FIELDS)}) "
-            f"VALUES ({', '.join([mark] * len(VESSEL_FIELDS))}) ON CONFLICT (mmsi) DO UPDATE SET {updates}"
+            f"VALUES ({', '.join([mark] * len(VESSEL_FIELDS))}){vessel_conflict}"
         )
 
     def write(self, reports: Iterable[AisReport], vessels: Sequence[VesselState]) -> None:
@@ -96,6 +120,12 @@ class PictureStore:
         self, conn: Connection, positions: list[tuple[object, ...]], vessels: list[tuple[object, ...]]
     ) -> None:
         """Insert the rows of ``rows`` on ``conn`` (inside the caller's transaction)."""
+        if self._columnar:
+            if positions:
+                conn.exec_driver_sql(self._position_sql, tuple(list(c) for c in zip(*positions, strict=True)))
+            if vessels:
+                conn.exec_driver_sql(self._vessel_sql, tuple(list(c) for c in zip(*vessels, strict=True)))
+            return
         if positions:
             conn.exec_driver_sql(self._position_sql, positions)
         if vessels:

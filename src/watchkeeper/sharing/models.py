@@ -21,6 +21,8 @@ class ReleaseRow(Base):
     actor: Mapped[str] = mapped_column(String(64), nullable=False)
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     time: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    # event time the release takes effect from (migration 0013; None on older rows: ``time``)
+    event_time: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     __table_args__ = (Index("ix_releases_object", "object_type", "object_id", "id"),)
 

@@ -5,7 +5,11 @@ reads, desk messages, and the effective marking of records that carry none of th
 read a record's current marking, optionally how to store a new one on the record, and optionally how to
 list its records visible at given markings (the partner API lists every registered type). A type with
 no ``apply`` keeps its released marking here (``releases``, loaded at start): that is how the AIS
-picture's vessels, which have no marking column, are released one by one.
+picture's vessels, which have no marking column, are released one by one. A record of the live core
+(incident, alert, track) also says from which event time a release takes effect (``effective_from``,
+stored with the release): the live workers and a replay apply it at the first scan after it. A type may
+store the whole release with its record (``on_release``: the incident's timeline says who released it,
+from what, to what and why). ``sharing.records`` registers the cell's other records.
 
 **Release.** ``release(user, type, id, marking, reason)`` checks the rule (``releasability``), stores
 the release (append-only table), applies it, and audits it (action ``release``). A record the user may
@@ -20,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
@@ -63,6 +68,14 @@ class RecordType:
     listing: Callable[[Sequence[str]], list[dict[str, Any]]] | None = (
         None  # JSON of records at these markings
     )
+    effective_from: Callable[[str], datetime | None] | None = None  # event time a release takes effect after
+    on_release: Callable[[Release], None] | None = (
+        None  # store the release with the record (instead of apply)
+    )
+
+    @property
+    def stored_with_record(self) -> bool:
+        return self.apply is not None or self.on_release is not None
 
 
 def partner_markings(clearance: str) -> tuple[str, ...]:
@@ -108,9 +121,19 @@ class SharingService:
         stored = rt.marking_of(object_id)
         if stored is None:
             return None
-        if rt.apply is None:
+        if not rt.stored_with_record:
             return self._overrides.get((object_type, object_id), stored)
         return stored
+
+    def overrides(self, object_type: str) -> dict[str, str]:
+        """The released marking of every record of a type with no marking of its own that was released."""
+        return {oid: m for (otype, oid), m in list(self._overrides.items()) if otype == object_type}
+
+    def releases_of(self, clearance: str, object_type: str, object_id: str) -> list[dict[str, Any]]:
+        """A record's releases, newest first, as far as ``clearance`` may see them (a release is seen at
+        the more restrictive of its two markings): what a record's detail shows."""
+        found = [r.as_dict() for r in self.releases.history(object_type, object_id)]
+        return [r for r in found if may_see(clearance, r["marking"])]
 
     def vessel_marking(self, mmsi: int) -> str:
         return self._overrides.get(("vessel", str(mmsi)), DEFAULT_MARKING.value)
@@ -120,6 +143,17 @@ class SharingService:
         ``DEFAULT_MARKING``): lets a store query keep only the vessels a clearance may see."""
         overrides = list(self._overrides.items())
         return {int(oid): m for (otype, oid), m in overrides if otype == "vessel" and oid.isdigit()}
+
+    def resolve_tracks(self, scan: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A radar scan message (``runtime.latest_tracks``) with each released track at its released
+        marking (the tracker marks the scans after a release; this covers the scan it had already sent)."""
+        released = self.overrides("track")
+        if scan is None or not released:
+            return scan
+        tracks = [
+            {**t, "marking": released.get(str(t.get("track_id")), t.get("marking"))} for t in scan["tracks"]
+        ]
+        return {**scan, "tracks": tracks}
 
     def live_resolver(self, item: dict[str, Any]) -> str | None:
         """The effective marking of a live-message record whose own may be out of date (vessels)."""
@@ -201,11 +235,14 @@ class SharingService:
         if refusal is not None:
             raise SharingError(422, refusal)
         new = parse_marking(target).value
-        record = self.releases.add(
-            object_type, object_id, current, new, user.username, reason.strip(), self.clock.now()
-        )
         rt = self._types[object_type]
-        if rt.apply is not None:
+        after = None if rt.effective_from is None else rt.effective_from(object_id)
+        record = self.releases.add(
+            object_type, object_id, current, new, user.username, reason.strip(), self.clock.now(), after
+        )
+        if rt.on_release is not None:
+            rt.on_release(record)
+        elif rt.apply is not None:
             rt.apply(object_id, new)
         else:
             self._overrides[(object_type, object_id)] = new
@@ -214,7 +251,13 @@ class SharingService:
             "release",
             object_type,
             object_id,
-            {"from": current, "to": new, "reason": reason.strip(), "marking": combine([current, new]).value},
+            {
+                "from": current,
+                "to": new,
+                "reason": reason.strip(),
+                "release_id": record.id,
+                "marking": combine([current, new]).value,
+            },
         )
         return record
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
+from watchkeeper.core.marking import Released, parse_marking
 from watchkeeper.sharing.models import DeskMessageRow, ReleaseRow
 
 
@@ -27,6 +28,13 @@ class Release:
     actor: str
     reason: str
     time: datetime
+    event_time: datetime | None = None  # event time it takes effect after (records of the live core)
+
+    def to_released(self) -> Released:
+        """As the live core applies it (after its event time; a release without one: its time)."""
+        return Released(
+            self.object_type, self.object_id, parse_marking(self.to_marking), self.event_time or self.time
+        )
 
     def as_dict(self) -> dict[str, Any]:
         # A release record is seen at the more restrictive of its two markings: it tells what the record
@@ -42,8 +50,33 @@ class Release:
             "actor": self.actor,
             "reason": self.reason,
             "time": _iso(self.time),
+            "event_time": None if self.event_time is None else _iso(self.event_time),
             "marking": combine([self.from_marking, self.to_marking]).value,
         }
+
+
+def release_row(
+    object_type: str,
+    object_id: str,
+    from_marking: str,
+    to_marking: str,
+    actor: str,
+    reason: str,
+    time: datetime,
+    event_time: datetime | None = None,
+) -> ReleaseRow:
+    """A ``releases`` row (for a store that records a change of marking in its own transaction: the
+    system's re-restriction of a released record)."""
+    return ReleaseRow(
+        object_type=object_type,
+        object_id=object_id,
+        from_marking=from_marking,
+        to_marking=to_marking,
+        actor=actor[:64],
+        reason=reason,
+        time=time,
+        event_time=event_time,
+    )
 
 
 def _release(row: ReleaseRow) -> Release:
@@ -56,6 +89,7 @@ def _release(row: ReleaseRow) -> Release:
         row.actor,
         row.reason,
         row.time,
+        row.event_time,
     )
 
 
@@ -72,20 +106,35 @@ class ReleaseStore:
         actor: str,
         reason: str,
         time: datetime,
+        event_time: datetime | None = None,
     ) -> Release:
         with Session(self.engine) as session, session.begin():
-            row = ReleaseRow(
-                object_type=object_type,
-                object_id=object_id,
-                from_marking=from_marking,
-                to_marking=to_marking,
-                actor=actor,
-                reason=reason,
-                time=time,
+            row = release_row(
+                object_type, object_id, from_marking, to_marking, actor, reason, time, event_time
             )
             session.add(row)
             session.flush()
             return _release(row)
+
+    def last_id(self) -> int:
+        with Session(self.engine) as session:
+            return int(session.scalar(select(func.max(ReleaseRow.id))) or 0)
+
+    def since(self, after_id: int, object_types: Sequence[str]) -> list[Release]:
+        """Users' releases of these types with an id above ``after_id``, oldest first (what a live worker
+        has not applied yet; it polls this once a scan). The system's re-restrictions are left out: the
+        live core makes them itself."""
+        stmt = (
+            select(ReleaseRow)
+            .where(
+                ReleaseRow.id > after_id,
+                ReleaseRow.object_type.in_(list(object_types)),
+                ReleaseRow.actor != SYSTEM_ACTOR,
+            )
+            .order_by(ReleaseRow.id)
+        )
+        with Session(self.engine) as session:
+            return [_release(r) for r in session.scalars(stmt)]
 
     def latest(self) -> dict[tuple[str, str], str]:
         """The marking each released object has now (its latest release), for every object ever released."""
@@ -167,3 +216,41 @@ class DeskStore:
             conn.execute(
                 update(DeskMessageRow).where(DeskMessageRow.id == message_id).values(marking=marking)
             )
+
+
+SYSTEM_ACTOR = "system"
+
+
+def record_re_restriction(
+    session: Session,
+    object_type: str,
+    object_id: str,
+    released: str,
+    now_marking: str,
+    because: str,
+    time: datetime,
+) -> None:
+    """In the caller's transaction: a released record that a more restrictive source re-restricted, as a
+    ``releases`` row by ``system`` (the record's release history shows why the release no longer holds)
+    and an audit row (``re_restrict``). ``time`` is the source's event time (the system acts in event
+    time; the audit row says so)."""
+    from watchkeeper.core.marking import combine
+    from watchkeeper.store.models import AuditEvent
+
+    session.add(release_row(object_type, object_id, released, now_marking, SYSTEM_ACTOR, because, time, time))
+    session.add(
+        AuditEvent(
+            time=time,
+            actor=SYSTEM_ACTOR,
+            action="re_restrict",
+            object_type=object_type,
+            object_id=object_id,
+            detail={
+                "from": released,
+                "to": now_marking,
+                "reason": because,
+                "time_is": "event time of the source",
+                "marking": combine([released, now_marking]).value,
+            },
+        )
+    )

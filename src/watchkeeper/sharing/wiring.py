@@ -1,10 +1,10 @@
 """Wiring the sharing capability into a running service (``api.runtime.Runtime``).
 
 * ``open_field_ingestor(runtime)`` — the field intake (CoT and reports) on its own input log, at start.
-* ``install_sharing(runtime)`` — CoT listeners (UDP, TCP, TLS) and the TAK publisher as background
-  tasks (publishing the AIS picture, dark radar tracks, open incidents, assets and the latest search
-  areas: ``sharing.tak_sources``), from ``SharingSettings`` (environment ``WATCHKEEPER_COT_*``,
-  ``WATCHKEEPER_TAK_*``); nothing when none is set (tests, the demo).
+* ``install_sharing(runtime)`` — CoT listeners (UDP, TCP, TLS; role ``ingest``) and the TAK publisher
+  (role ``api``) as background tasks (publishing the AIS picture, dark radar tracks, open incidents,
+  assets and the latest search areas: ``sharing.tak_sources``), from ``SharingSettings`` (environment
+  ``WATCHKEEPER_COT_*``, ``WATCHKEEPER_TAK_*``); nothing when none is set (tests, the demo).
 
 Settings: ``COT_HOST`` (default ``0.0.0.0``), ``COT_UDP_PORT``, ``COT_TCP_PORT``, ``COT_TLS_PORT`` +
 ``COT_TLS_CERT``/``COT_TLS_KEY`` (+ ``COT_TLS_CLIENT_CA`` for mutual TLS), ``COT_MARKING`` (marking of
@@ -57,10 +57,15 @@ class SharingSettings(BaseSettings):
         return parse_marking(v).value
 
 
-def open_field_ingestor(runtime: Runtime) -> FieldIngestor:
+def open_field_ingestor(runtime: Runtime, log_name: str | None = None) -> FieldIngestor:
+    """The field intake. An api process without the ingest role files observer reports (they arrive over
+    HTTP) through its own input log (``log_name``): one input log has one writer."""
     sharing = runtime.sharing
+    log_dir = field_log_dir(runtime.settings.data_dir)
+    if log_name is not None:
+        log_dir = log_dir.with_name(log_name)
     intake = FieldIntake(
-        InputLog(field_log_dir(runtime.settings.data_dir)),
+        InputLog(log_dir),
         RejectsLedger(runtime.engine),
         sharing.field,
         marking_for=lambda source: sharing.cot_marking,
@@ -86,16 +91,16 @@ def install_sharing(runtime: Runtime, settings: SharingSettings | None = None) -
     host = settings.cot_host
     if settings.cot_udp_port is not None:
         udp = CotUdpListener(host, settings.cot_udp_port, on_units, clock)
-        runtime.add_task(f"cot-udp-{udp.port}", lambda rt: udp.serve())
+        runtime.add_task(f"cot-udp-{udp.port}", lambda rt: udp.serve(), role="ingest")
     if settings.cot_tcp_port is not None:
         tcp = CotStreamListener(host, settings.cot_tcp_port, on_units, clock, on_end=on_end)
-        runtime.add_task(f"cot-tcp-{tcp.port}", lambda rt: tcp.serve())
+        runtime.add_task(f"cot-tcp-{tcp.port}", lambda rt: tcp.serve(), role="ingest")
     if settings.cot_tls_port is not None:
         if settings.cot_tls_cert is None or settings.cot_tls_key is None:
             raise ValueError("WATCHKEEPER_COT_TLS_PORT needs WATCHKEEPER_COT_TLS_CERT and _KEY")
         ctx = tls_server_context(settings.cot_tls_cert, settings.cot_tls_key, settings.cot_tls_client_ca)
         tls = CotStreamListener(host, settings.cot_tls_port, on_units, clock, ssl_context=ctx, on_end=on_end)
-        runtime.add_task(f"cot-tls-{tls.port}", lambda rt: tls.serve())
+        runtime.add_task(f"cot-tls-{tls.port}", lambda rt: tls.serve(), role="ingest")
     if settings.tak_destinations:
         destinations = [TakDestination(**d) for d in settings.tak_destinations]
         publisher = TakPublisher(
@@ -104,13 +109,13 @@ def install_sharing(runtime: Runtime, settings: SharingSettings | None = None) -
                 PictureSource(runtime.picture, runtime.sharing.vessel_marking),
                 *cell_sources(
                     runtime.engine,
-                    lambda: runtime.latest_tracks,
+                    lambda: runtime.sharing.resolve_tracks(runtime.latest_tracks),
                     AssetRegistry(runtime.engine, runtime.wall_clock),
                     lambda: runtime.clock,
                 ),
             ],
         )
         interval = settings.tak_interval_s
-        runtime.add_task("tak-out", lambda rt: publisher.run(interval))
+        runtime.add_task("tak-out", lambda rt: publisher.run(interval), role="api")
         return publisher
     return None

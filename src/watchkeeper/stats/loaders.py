@@ -24,6 +24,7 @@ nothing.
 from __future__ import annotations
 
 import json
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -194,7 +195,7 @@ class _Checker:
         except ValueError:
             self.fail(row, fld, f"{value!r} is not a number")
             return None
-        if number != int(number) or number < 0:
+        if not math.isfinite(number) or number != int(number) or number < 0:  # inf, 1e400, nan: a row error
             self.fail(row, fld, f"{value!r} is not a whole number ≥ 0")
             return None
         return int(number)

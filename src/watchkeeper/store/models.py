@@ -129,3 +129,15 @@ class Position(Base):
     simulated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     __table_args__ = (Index("ix_positions_mmsi_time", "mmsi", "time"),)
+
+
+class WorkerCheckpoint(Base):
+    """A worker's position (``store/checkpoints.py``): the stream or input-log sequence it covers and,
+    for the stateful workers, their pickled state at that sequence."""
+
+    __tablename__ = "worker_checkpoints"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    format: Mapped[str] = mapped_column(String(64))
+    state: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from watchkeeper.core.marking import DEFAULT_MARKING, Marking, parse_marking, visible_markings
+from watchkeeper.core.marking import DEFAULT_MARKING, Marking, may_see, parse_marking, visible_markings
 from watchkeeper.store.models import Base, UtcDateTime
 from watchkeeper.tracking.messages import output_time
 from watchkeeper.tracking.tracker import TrackOutput
@@ -151,19 +151,35 @@ class TrackHistory:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.max(TrackPoint.track_id))).scalar() or 0)
 
+    def last_point(self, track_id: int) -> tuple[datetime, str] | None:
+        """The time and marking of the track's latest stored point (None: no such track)."""
+        stmt = (
+            select(TrackPoint.time, TrackPoint.marking)
+            .where(TrackPoint.track_id == track_id)
+            .order_by(TrackPoint.time.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).first()
+            return None if row is None else (row[0], str(row[1]))
+
     def history(
         self,
         track_id: int,
         start: datetime | None = None,
         end: datetime | None = None,
         clearance: str | Marking = Marking.UK_ONLY,
+        released: str | None = None,
     ) -> list[TrackPointRecord]:
-        """The track's points with ``start ≤ time ≤ end`` in time order, as far as ``clearance`` may see."""
+        """The track's points with ``start ≤ time ≤ end`` in time order, as far as ``clearance`` may see.
+        ``released``: the track's marking by its latest release (``sharing``), which every point of it
+        takes (rows are never rewritten: the release is applied as they are read)."""
         table = TrackPoint.__table__
-        stmt = select(table).where(
-            TrackPoint.track_id == track_id,
-            TrackPoint.marking.in_([m.value for m in visible_markings(clearance)]),
-        )
+        stmt = select(table).where(TrackPoint.track_id == track_id)
+        if released is None:
+            stmt = stmt.where(TrackPoint.marking.in_([m.value for m in visible_markings(clearance)]))
+        elif not may_see(clearance, released):
+            return []
         if start is not None:
             stmt = stmt.where(TrackPoint.time >= start)
         if end is not None:
@@ -184,7 +200,7 @@ class TrackHistory:
                     p_steady=r.p_steady,
                     position_sigma_m=r.position_sigma_m,
                     simulated=r.simulated,
-                    marking=r.marking,
+                    marking=r.marking if released is None else released,
                 )
                 for r in conn.execute(stmt)
             ]

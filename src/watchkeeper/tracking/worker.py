@@ -17,9 +17,23 @@ of persons rides on the ``track.update`` of its window (``field``) to the incide
 The radars come from the sensors file the runtime was given (``WATCHKEEPER_RADARS_FILE``, the scenario
 ``sensors.json`` format); without one there is no radar picture and the worker does not start.
 
+Releases of tracks (``sharing``: a track has the radar picture's marking, ``WATCHKEEPER_TRACK_MARKING``,
+unless released) are read from the store's ``releases`` before each scan is sent, and mark that track in
+the scans later than the release's event time (its message, its history rows): the alerts and
+incidents on it inherit the released marking, as a replay given the same releases would.
+
 Scans are aligned on ``TRACK_EPOCH`` (a fixed instant), so that the live service and a replay of the same
 input put their scan boundaries at the same event times. Track ids start above the largest stored one,
 so a restarted tracker never reuses an id.
+
+Restart (on a durable bus, NATS): the worker's state — the live core, the AIS not yet attached to a
+scan, the input-log sequences seen per subject — is checkpointed in the store with the OBS stream
+sequence it covers (``bus/checkpointing.py``, name ``tracker``); a restarted tracker restores it and
+resumes after that sequence, so its tracks continue with the same ids. Inputs are deduplicated by their
+input-log sequence per subject (an ingest that publishes again after a crash, beyond JetStream's
+duplicate window), and what a restored worker re-derives is written and published idempotently
+(track points unique on (track, time), ``msg_id = scan:<time>``). On the in-process bus nothing
+outlives the process and there is no checkpoint.
 """
 
 from __future__ import annotations
@@ -31,7 +45,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from watchkeeper.bus.checkpointing import Checkpointer
 from watchkeeper.core.errors import DecodeError
+from watchkeeper.core.marking import Released, due
 from watchkeeper.core.types import AisReport, FieldObservation
 from watchkeeper.core.wire import (
     ais_items,
@@ -42,7 +58,8 @@ from watchkeeper.core.wire import (
 )
 from watchkeeper.incidents.field import concerns_incidents
 from watchkeeper.picture.live import PICTURE_SUBJECT
-from watchkeeper.tracking.history import TrackHistory
+from watchkeeper.sharing.store import ReleaseStore
+from watchkeeper.tracking.history import TrackHistory, point_rows
 from watchkeeper.tracking.live import LiveTracker
 from watchkeeper.tracking.measurement import radar_models
 from watchkeeper.tracking.messages import iso_utc, output_time, track_messages
@@ -55,6 +72,9 @@ log = logging.getLogger(__name__)
 
 TRACK_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 TRACK_SUBJECT = "track.update"
+CHECKPOINT_NAME = "tracker"
+CHECKPOINT_FORMAT = "tracker/2"
+FIELD_IDS_KEPT = 50_000  # change when the pickled state changes shape
 
 
 def scan_message(
@@ -94,22 +114,97 @@ class TrackerService:
         )
         self.scans = 0
         self.late = 0
+        self.checkpoints: Checkpointer | None = None
+        self.duplicates = 0  # inputs dropped because their input-log sequence was seen already
         self._ais: list[AisReport] = []  # pushed, not yet attached to a released scan
         self._field: list[FieldObservation] = []  # the same for boat and persons detections
+        self.releases = ReleaseStore(runtime.engine)
+        self.released: dict[int, str] = {}  # track id → its marking by release, from the scan after it
+        self._pending: list[Released] = []
+        self._release_seen = 0
+        self._seen: dict[str, int] = {}  # subject -> highest input-log sequence taken
+        self._seen_field: dict[str, None] = {}  # obs_id of the detections taken (insertion-ordered)
+        self._releases_due(None)  # every track release made before this start applies at once
+
+    def _releases_due(self, scan_time: datetime | None) -> None:
+        found = self.releases.since(self._release_seen, ("track",))
+        if found:
+            self._release_seen = found[-1].id
+        self._pending += [r.to_released() for r in found]
+        if scan_time is None:
+            ready, self._pending = self._pending, []
+        else:
+            ready, self._pending = due(self._pending, scan_time)
+        for r in ready:
+            if r.object_id.isdigit():
+                self.released[int(r.object_id)] = r.marking.value
+
+    def _mark(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for row in rows:
+            row["marking"] = self.released.get(row["track_id"], row["marking"])
+        return rows
+
+    def snapshot(self) -> dict[str, Any]:
+        """The state a checkpoint keeps (everything the next input's effect depends on)."""
+        return {
+            "live": self.live,
+            "ais": self._ais,
+            "field": self._field,
+            "seen": self._seen,
+            "seen_field": self._seen_field,
+            "scans": self.scans,
+            "releases": (self.released, self._pending, self._release_seen),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.live, self._ais, self._field, self._seen, self.scans = (
+            state["live"],
+            state["ais"],
+            state["field"],
+            state["seen"],
+            state["scans"],
+        )
+        self._seen_field = state["seen_field"]
+        self.released, self._pending, self._release_seen = state["releases"]
+        self._releases_due(None)  # releases made while the worker was down apply at once, as at a start
+        self.late = self.live.late.count
+
+    def _fresh(self, subject: str, items: Sequence[Any]) -> list[Any]:
+        """The items not taken before: input-log sequences increase per subject (one ingest per log
+        publishes in log order), so anything at or below the highest seen is a duplicate."""
+        seen = self._seen.get(subject, 0)
+        fresh = [x for x in items if x.log_seq is None or x.log_seq > seen]
+        self.duplicates += len(items) - len(fresh)
+        top = max((x.log_seq for x in fresh if x.log_seq is not None), default=seen)
+        self._seen[subject] = max(seen, top)
+        return fresh
+
+    def _fresh_field(self, items: Sequence[FieldObservation]) -> list[FieldObservation]:
+        """Detections not taken before, by their stable ``obs_id`` (they carry no per-subject log sequence:
+        CoT and reports share one field log). The ids kept are bounded: detections are a few a minute, and
+        a redelivery comes within the checkpoint interval."""
+        seen = self._seen_field
+        fresh = [o for o in items if o.obs_id not in seen]
+        self.duplicates += len(items) - len(fresh)
+        for o in fresh:
+            seen[o.obs_id] = None
+        while len(seen) > FIELD_IDS_KEPT:
+            del seen[next(iter(seen))]
+        return fresh
 
     async def on_observations(self, subject: str, payload: bytes) -> None:
         outputs: list[TrackOutput] = []
         try:
             if subject == "obs.ais":
-                for r in decode_ais(payload):
+                for r in self._fresh(subject, decode_ais(payload)):
                     if r.has_position:
                         outputs += self.live.push_ais(r)
                         self._ais.append(r)
             elif subject.startswith("obs.radar."):
-                for p in decode_plots(payload):
+                for p in self._fresh(subject, decode_plots(payload)):
                     outputs += self.live.push_plot(p)
             elif subject.startswith("obs.drone.") or subject == "obs.report":
-                for o in decode_observations(payload):
+                for o in self._fresh_field(decode_observations(payload)):
                     if concerns_incidents(o):
                         outputs += self.live.push_field(o)
                         self._field.append(o)
@@ -137,10 +232,13 @@ class TrackerService:
             self.late = self.live.late.count
             self.live.late.drain()
         for out in outputs:
-            await asyncio.to_thread(self.history.write, out, simulated=self.simulated, marking=self.marking)
+            await asyncio.to_thread(self._releases_due, output_time(out))
+            rows = self._mark(point_rows(out, simulated=self.simulated, marking=self.marking))
+            await asyncio.to_thread(self.history.write_rows, rows)
             ais = self._take_ais(output_time(out))
             field = self._take_field(output_time(out))
             message = scan_message(out, simulated=self.simulated, marking=self.marking, ais=ais, field=field)
+            self._mark(message["tracks"])
             body = json.dumps(message).encode()
             msg_id = f"scan:{out.time:.3f}"
             await self.runtime.bus.publish(TRACK_SUBJECT, body, msg_id=msg_id)
@@ -155,8 +253,18 @@ async def run(runtime: Runtime) -> None:
         return
     service = TrackerService(runtime)
     runtime.tracker = service
-    sub = await runtime.bus.subscribe("obs.>", service.on_observations, durable="tracker")
+    resume = None
+    if runtime.bus.durable:
+        checkpoints = Checkpointer(runtime.engine, CHECKPOINT_NAME, CHECKPOINT_FORMAT)
+        if checkpoints.state is not None:
+            service.restore(checkpoints.state)
+            log.info("tracker: restored at OBS stream seq %d", checkpoints.after_seq)
+        else:
+            await asyncio.to_thread(checkpoints.ensure, service.snapshot)
+        service.checkpoints = checkpoints
+        resume = checkpoints.resume(service.snapshot)
+    sub = await runtime.bus.subscribe("obs.>", service.on_observations, durable="tracker", resume=resume)
     try:
-        await asyncio.Event().wait()
+        await sub.wait()  # raises when a handler failed: the process restarts from the checkpoint
     finally:
         await sub.unsubscribe()

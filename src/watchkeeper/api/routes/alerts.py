@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from watchkeeper.api.deps import Principal, RuntimeDep, require_roles
 from watchkeeper.api.errors import ApiError
+from watchkeeper.api.params import Int64
 
 router = APIRouter(tags=["alerts"])
 
@@ -43,10 +44,10 @@ def list_alerts(
     acknowledged: bool | None = None,
     since: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
     until: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
-    track_id: int | None = None,
+    track_id: Int64 | None = None,
     incident_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Int64, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     from watchkeeper.alerts.store import AlertFilter, AlertStore
     from watchkeeper.alerts.types import RuleName, Severity
@@ -101,9 +102,11 @@ def get_alert(
     from watchkeeper.alerts.store import AlertNotFound, AlertStore
 
     try:
-        return AlertStore(runtime.engine).get(alert_id, user.clearance)
+        body = AlertStore(runtime.engine).get(alert_id, user.clearance)
     except AlertNotFound:
         raise ApiError(404, f"no alert {alert_id}") from None
+    body["releases"] = runtime.sharing.releases_of(user.clearance, "alert", alert_id)
+    return body
 
 
 @router.post("/alerts/{alert_id}/ack", summary="Acknowledge an alert (audited)")

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from watchkeeper.api.deps import Principal, RuntimeDep, require_roles
 from watchkeeper.api.errors import ApiError
 from watchkeeper.api.live import PICTURE_SUBJECT
+from watchkeeper.api.params import Int64
 from watchkeeper.api.runtime import Runtime
 from watchkeeper.assets.fleet import ILLUSTRATIVE_NOTE
 from watchkeeper.assets.model import (
@@ -127,6 +128,7 @@ def get_asset(runtime: RuntimeDep, user: Reader, asset_id: str) -> dict[str, Any
     active = registry.taskings(user.clearance, asset_id=asset_id)
     doc = asset_public(asset, active[0] if active else None)
     doc["events"] = [e.to_dict() for e in registry.events(asset_id, user.clearance)]
+    doc["releases"] = runtime.sharing.releases_of(user.clearance, "asset", asset_id)
     return doc
 
 
@@ -346,7 +348,7 @@ class CancelIn(BaseModel):
 
 @router.post("/taskings/{tasking_id}/cancel", summary="Cancel a tasking (asset controller)")
 async def post_cancel(
-    runtime: RuntimeDep, user: Controller, tasking_id: int, body: Annotated[CancelIn | None, Body()] = None
+    runtime: RuntimeDep, user: Controller, tasking_id: Int64, body: Annotated[CancelIn | None, Body()] = None
 ) -> dict[str, Any]:
     registry = AssetRegistry(runtime.engine, runtime.wall_clock)
     if registry.tasking(tasking_id, user.clearance) is None:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from watchkeeper.api.deps import Principal, RuntimeDep, require_roles
+from watchkeeper.api.params import Int64
 from watchkeeper.api.routes.sharing import aware
 from watchkeeper.sharing.audit import AuditFilter, export_lines, iter_audit, query_audit
 
@@ -44,7 +45,7 @@ def get_audit(
     user: Auditor,
     runtime: RuntimeDep,
     flt: Filter,
-    after_id: Annotated[int, Query(ge=0)] = 0,
+    after_id: Annotated[Int64, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 200,
 ) -> dict[str, Any]:
     events = query_audit(runtime.engine, user.clearance, flt, after_id, limit)

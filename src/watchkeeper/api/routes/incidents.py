@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from watchkeeper.api.deps import Principal, RuntimeDep, require_roles
 from watchkeeper.api.errors import ApiError
+from watchkeeper.api.params import Int64
 from watchkeeper.incidents.lifecycle import MAX_PERSONS, IncidentState, Outcome
 
 router = APIRouter(tags=["incidents"])
@@ -77,7 +78,7 @@ def list_incidents(
     state: IncidentState | None = None,
     open_only: Annotated[bool, Query(alias="open")] = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Int64, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     rows = _store(runtime).find(user.clearance, state.value if state else None, open_only, limit, offset)
     return {"incidents": rows, "count": len(rows)}
@@ -95,6 +96,7 @@ def get_incident(
     except IncidentNotFound:
         raise ApiError(404, f"no incident {incident_id}") from None
     body["alerts"] = AlertStore(runtime.engine).find(user.clearance, AlertFilter(incident_id=incident_id))
+    body["releases"] = runtime.sharing.releases_of(user.clearance, "incident", incident_id)
     return body
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.api.deps import Principal, RuntimeDep, require_roles
 from watchkeeper.api.errors import ApiError
+from watchkeeper.api.params import Int64
 from watchkeeper.api.runtime import Runtime
 from watchkeeper.core.errors import ConfigError
 from watchkeeper.core.marking import may_see
@@ -137,11 +138,11 @@ def list_sources(user: Reader, runtime: RuntimeDep) -> list[SourcePublic]:
 def list_reports(
     user: Reader,
     runtime: RuntimeDep,
-    entity_id: int | None = None,
+    entity_id: Int64 | None = None,
     ref_kind: Annotated[str | None, Query(description="incident, track, vessel, place or entity")] = None,
     ref: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Int64, Query(ge=0)] = 0,
 ) -> list[ReportSummary]:
     with _errors():
         return _intel(runtime).list_reports(
@@ -156,7 +157,7 @@ def create_report(body: ReportIn, user: Reader, runtime: RuntimeDep) -> ReportPu
 
 
 @router.get("/reports/{report_id}", response_model=ReportPublic, summary="One report (audited)")
-def get_report(report_id: int, user: Reader, runtime: RuntimeDep) -> ReportPublic:
+def get_report(report_id: Int64, user: Reader, runtime: RuntimeDep) -> ReportPublic:
     with _errors():
         return _intel(runtime).get_report(user, report_id)
 
@@ -164,7 +165,7 @@ def get_report(report_id: int, user: Reader, runtime: RuntimeDep) -> ReportPubli
 @router.post(
     "/reports/{report_id}/release", response_model=ReportPublic, summary="Release to a wider marking"
 )
-def release_report(report_id: int, body: ReleaseIn, user: Reader, runtime: RuntimeDep) -> ReportPublic:
+def release_report(report_id: Int64, body: ReleaseIn, user: Reader, runtime: RuntimeDep) -> ReportPublic:
     with _errors():
         return _intel(runtime).release_report(user, report_id, body.marking)
 
@@ -178,7 +179,7 @@ def list_entities(
     runtime: RuntimeDep,
     kind: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Int64, Query(ge=0)] = 0,
 ) -> list[EntityPublic]:
     with _errors():
         return _intel(runtime).list_entities(user, kind=kind, limit=limit, offset=offset)
@@ -191,13 +192,13 @@ def create_entity(body: EntityIn, user: Analyst, runtime: RuntimeDep) -> EntityP
 
 
 @router.get("/entities/{entity_id}", response_model=EntityDetail, summary="One entity, its links and reports")
-def get_entity(entity_id: int, user: Reader, runtime: RuntimeDep) -> EntityDetail:
+def get_entity(entity_id: Int64, user: Reader, runtime: RuntimeDep) -> EntityDetail:
     with _errors():
         return _intel(runtime).get_entity(user, entity_id)
 
 
 @router.get("/links", response_model=list[LinkPublic], summary="Links you may see")
-def list_links(user: Reader, runtime: RuntimeDep, entity_id: int | None = None) -> list[LinkPublic]:
+def list_links(user: Reader, runtime: RuntimeDep, entity_id: Int64 | None = None) -> list[LinkPublic]:
     with _errors():
         return _intel(runtime).list_links(user, entity_id=entity_id)
 
@@ -225,7 +226,7 @@ def network(
     runtime: RuntimeDep,
     method: Annotated[str, Query(description="louvain or greedy")] = "louvain",
     top: Annotated[int, Query(ge=0, le=50)] = 5,
-    around: Annotated[int | None, Query(description="only this entity's neighbourhood")] = None,
+    around: Annotated[Int64 | None, Query(description="only this entity's neighbourhood")] = None,
     depth: Annotated[int, Query(ge=1, le=6)] = 2,
 ) -> NetworkPublic:
     with _errors():
@@ -250,39 +251,41 @@ def create_investigation(body: InvestigationIn, user: Analyst, runtime: RuntimeD
 
 
 @router.get("/investigations/{investigation_id}", response_model=InvestigationPublic, summary="One case")
-def get_investigation(investigation_id: int, user: Analyst, runtime: RuntimeDep) -> InvestigationPublic:
+def get_investigation(investigation_id: Int64, user: Analyst, runtime: RuntimeDep) -> InvestigationPublic:
     with _errors():
         return _cases(runtime).get(user, investigation_id)
 
 
 @router.post("/investigations/{investigation_id}/close", response_model=InvestigationSummary)
 def close_investigation(
-    investigation_id: int, body: InvestigationClose, user: Analyst, runtime: RuntimeDep
+    investigation_id: Int64, body: InvestigationClose, user: Analyst, runtime: RuntimeDep
 ) -> InvestigationSummary:
     with _errors():
         return _cases(runtime).close(user, investigation_id, body.closed_on)
 
 
 @router.post("/investigations/{investigation_id}/items", response_model=ItemPublic, status_code=201)
-def add_item(investigation_id: int, body: ItemIn, user: Analyst, runtime: RuntimeDep) -> ItemPublic:
+def add_item(investigation_id: Int64, body: ItemIn, user: Analyst, runtime: RuntimeDep) -> ItemPublic:
     with _errors():
         return _cases(runtime).add_item(user, investigation_id, body)
 
 
 @router.post("/investigations/{investigation_id}/arrests", response_model=ArrestPublic, status_code=201)
-def record_arrest(investigation_id: int, body: ArrestIn, user: Analyst, runtime: RuntimeDep) -> ArrestPublic:
+def record_arrest(
+    investigation_id: Int64, body: ArrestIn, user: Analyst, runtime: RuntimeDep
+) -> ArrestPublic:
     with _errors():
         return _cases(runtime).record_arrest(user, investigation_id, body)
 
 
 @router.post("/arrests/{arrest_id}/charges", response_model=ChargePublic, status_code=201)
-def record_charge(arrest_id: int, body: ChargeIn, user: Analyst, runtime: RuntimeDep) -> ChargePublic:
+def record_charge(arrest_id: Int64, body: ChargeIn, user: Analyst, runtime: RuntimeDep) -> ChargePublic:
     with _errors():
         return _cases(runtime).record_charge(user, arrest_id, body)
 
 
 @router.post("/charges/{charge_id}/outcome", response_model=ChargePublic, status_code=201)
-def record_outcome(charge_id: int, body: OutcomeIn, user: Analyst, runtime: RuntimeDep) -> ChargePublic:
+def record_outcome(charge_id: Int64, body: OutcomeIn, user: Analyst, runtime: RuntimeDep) -> ChargePublic:
     with _errors():
         return _cases(runtime).record_outcome(user, charge_id, body)
 
@@ -416,7 +419,11 @@ def continuity(package_id: str, user: EvidenceReader, runtime: RuntimeDep) -> li
     ]
 
 
-@router.get("/evidence/{package_id}/download", summary="The package file (recorded in its continuity)")
+@router.get(
+    "/evidence/{package_id}/download",
+    summary="The package file (recorded in its continuity)",
+    responses={200: {"content": {"application/zip": {}}}},
+)
 def download_evidence(package_id: str, user: Analyst, runtime: RuntimeDep) -> FileResponse:
     service, path = _visible_package(runtime, user, package_id)
     service.record(user.username, package_id, "downloaded", file_sha256(path), {"file": path.name})

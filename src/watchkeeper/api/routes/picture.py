@@ -23,6 +23,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from watchkeeper.api.deps import CurrentUser, Principal, RuntimeDep, authenticate_token, get_runtime
 from watchkeeper.api.errors import ApiError, error_body
 from watchkeeper.api.live import LiveClient
+from watchkeeper.api.params import Int64
 from watchkeeper.api.runtime import Runtime
 from watchkeeper.core.marking import combine, may_see
 from watchkeeper.picture.live import vessel_to_dict
@@ -48,7 +49,7 @@ def picture_body(runtime: Runtime, clearance: str, kind: str | None = None) -> d
     marking_of = runtime.sharing.vessel_marking
     shown = [(v, marking_of(v.mmsi)) for v in vessels]
     body["vessels"] = [vessel_to_dict(v, m) for v, m in shown if may_see(clearance, m)]
-    scan = runtime.latest_tracks
+    scan = runtime.sharing.resolve_tracks(runtime.latest_tracks)
     body["tracks"] = [] if scan is None else [t for t in scan["tracks"] if may_see(clearance, t["marking"])]
     body["tracks_time"] = None if scan is None else scan["time"]
     return body
@@ -71,7 +72,7 @@ def _aware(name: str, t: datetime | None) -> datetime | None:
 def get_track(
     runtime: RuntimeDep,
     user: CurrentUser,
-    mmsi: int,
+    mmsi: Int64,
     start: Annotated[datetime | None, Query(alias="from", description="ISO 8601 with zone")] = None,
     end: Annotated[datetime | None, Query(alias="to", description="ISO 8601 with zone")] = None,
 ) -> dict[str, Any]:
@@ -129,17 +130,19 @@ def get_radars(runtime: RuntimeDep, user: CurrentUser) -> dict[str, Any]:
 def get_track_history(
     runtime: RuntimeDep,
     user: CurrentUser,
-    track_id: int,
+    track_id: Int64,
     start: Annotated[datetime | None, Query(alias="from", description="ISO 8601 with zone")] = None,
     end: Annotated[datetime | None, Query(alias="to", description="ISO 8601 with zone")] = None,
 ) -> dict[str, Any]:
     start, end = _aware("from", start), _aware("to", end)
-    points = TrackHistory(runtime.engine).history(track_id, start, end, clearance=user.clearance)
+    released = runtime.sharing.overrides("track").get(str(track_id))
+    points = TrackHistory(runtime.engine).history(track_id, start, end, user.clearance, released)
     if not points:
         raise ApiError(404, f"no track {track_id}")
     return {
         "track_id": track_id,
         "marking": combine(p.marking for p in points).value,
+        "releases": runtime.sharing.releases_of(user.clearance, "track", str(track_id)),
         "points": [
             {
                 "time": _iso(p.time),

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from watchkeeper.api.deps import CurrentUser, Principal, RuntimeDep, require_roles
 from watchkeeper.api.errors import ApiError
+from watchkeeper.api.params import Int64
 from watchkeeper.core.errors import RejectReason
 from watchkeeper.ingest.cot.intake import ReportRejected
 from watchkeeper.ingest.cot.reports import MAX_REPORT_BYTES, PHOTO_TYPES
@@ -78,7 +79,7 @@ def get_reports(
 
 
 @router.get("/reports/{report_id}", summary="One report")
-def get_report(report_id: int, user: CurrentUser, runtime: RuntimeDep) -> dict[str, Any]:
+def get_report(report_id: Int64, user: CurrentUser, runtime: RuntimeDep) -> dict[str, Any]:
     found = runtime.sharing.field.report(report_id, visible(user.clearance))
     if found is None:
         raise ApiError(404, f"no report {report_id}")
@@ -92,7 +93,7 @@ def get_report(report_id: int, user: CurrentUser, runtime: RuntimeDep) -> dict[s
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}}},
 )
-def get_report_photo(report_id: int, user: CurrentUser, runtime: RuntimeDep) -> Response:
+def get_report_photo(report_id: Int64, user: CurrentUser, runtime: RuntimeDep) -> Response:
     photo = runtime.sharing.field.photo_of(report_id, visible(user.clearance))
     if photo is None or photo.media_type not in _SERVABLE:
         raise ApiError(404, f"no photo for report {report_id}")

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.api.deps import CurrentUser, Principal, RuntimeDep, require_roles
 from watchkeeper.api.errors import ApiError
+from watchkeeper.api.params import Int64
 from watchkeeper.api.runtime import Runtime
 from watchkeeper.core.errors import WatchkeeperError
 from watchkeeper.core.marking import Marking, may_see, visible_markings
@@ -257,7 +258,7 @@ def list_drifts(
     response_class=JSONResponse,
     responses={200: {"content": {"application/geo+json": {}}}},
 )
-def get_drift_geojson(run_id: int, user: CurrentUser, runtime: RuntimeDep) -> JSONResponse:
+def get_drift_geojson(run_id: Int64, user: CurrentUser, runtime: RuntimeDep) -> JSONResponse:
     from watchkeeper.sar.models import DriftRun
 
     with Session(runtime.engine) as session:
@@ -272,11 +273,13 @@ def get_drift_geojson(run_id: int, user: CurrentUser, runtime: RuntimeDep) -> JS
 
 
 @router.get("/sar/drifts/{run_id}", summary="One stored drift run: GeoJSON, grids, search plan")
-def get_drift(run_id: int, user: CurrentUser, runtime: RuntimeDep) -> dict[str, Any]:
+def get_drift(run_id: Int64, user: CurrentUser, runtime: RuntimeDep) -> dict[str, Any]:
     from watchkeeper.sar.models import DriftRun
 
     with Session(runtime.engine) as session:
         row = session.get(DriftRun, run_id)
         if row is None or not may_see(user.clearance, row.marking):
             raise ApiError(404, f"no drift run {run_id}")
-        return _full(row)
+        body = _full(row)
+    body["releases"] = runtime.sharing.releases_of(user.clearance, "drift_run", str(run_id))
+    return body

@@ -103,7 +103,11 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-@router.get("/stats/figures", summary="Home Office small-boat figures by period, with the cell's outcomes")
+@router.get(
+    "/stats/figures",
+    summary="Home Office small-boat figures by period, with the cell's outcomes",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
 def get_figures(
     runtime: RuntimeDep,
     user: Reader,

@@ -88,7 +88,10 @@ def parse_cot_time(value: str | None, name: str) -> datetime:
         raise _fail(RejectReason.BAD_TIME, f"{name} {value[:40]!r} is not an ISO 8601 time") from None
     if t.tzinfo is None:
         raise _fail(RejectReason.BAD_TIME, f"{name} {value[:40]!r} has no time zone")
-    return t.astimezone(UTC)
+    try:
+        return t.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-01:00: past the last datetime once in UTC
+        raise _fail(RejectReason.BAD_TIME, f"{name} {value[:40]!r} is outside the years 1..9999") from None
 
 
 def _float(value: str | float | None, name: str, *, required: bool = False) -> float | None:
@@ -200,6 +203,9 @@ def _parse_xml(raw: bytes) -> Element:
         # expat 3 = no element found, 5 = unclosed token: the document ended early
         reason = RejectReason.TRUNCATED if code in (3, 5) else RejectReason.MALFORMED
         raise _fail(reason, f"XML: {exc}") from None
+    except (LookupError, ValueError) as exc:
+        # encoding="nan" (unknown), "utf-32" (expat takes no multi-byte codec), or bytes that break it
+        raise _fail(RejectReason.MALFORMED, f"XML encoding: {str(exc)[:80]}") from None
     return root
 
 
@@ -306,15 +312,16 @@ def decode_protobuf(raw: bytes) -> CotEvent:
         stale=stale,
         lat=lat,
         lon=lon,
-        hae=_error_m(cot.hae),
-        ce_m=_error_m(cot.ce),
-        le_m=_error_m(cot.le),
+        hae=_error_m(_float(cot.hae, "hae")),  # NaN/inf refused, as in XML
+        ce_m=_error_m(_float(cot.ce, "ce")),
+        le_m=_error_m(_float(cot.le, "le")),
         wire=wire,
     )
     detail = cot.detail
     if detail.HasField("contact") and detail.contact.callsign:
         event.callsign = detail.contact.callsign[:128]
     if detail.HasField("track"):
+        _float(detail.track.speed, "track speed")  # NaN/inf refused, as in XML
         if not 0.0 <= detail.track.course <= 360.0:
             raise _fail(RejectReason.OUT_OF_RANGE, f"track course {detail.track.course} outside 0..360")
         if detail.track.speed < 0:

@@ -77,7 +77,10 @@ class ReportIn(BaseModel):
     def _zone(cls, t: datetime | None) -> datetime | None:
         if t is not None and t.tzinfo is None:
             raise ValueError("give a time zone (e.g. 2026-11-26T05:40:00Z)")
-        return None if t is None else t.astimezone(UTC)
+        try:
+            return None if t is None else t.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:59:59-01:00 is past the last datetime once in UTC
+            raise ValueError("time outside the years 1..9999 in UTC") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +126,7 @@ def _reason_of(error: dict[str, Any]) -> RejectReason:
         return RejectReason.OUT_OF_RANGE
     if kind.startswith(("datetime", "date", "time")):
         return RejectReason.BAD_TIME
-    if kind == "value_error" and "time zone" in str(error.get("msg", "")):
+    if kind == "value_error" and tuple(error.get("loc", ()))[:1] == ("time",):  # no zone, past year 9999
         return RejectReason.BAD_TIME
     return RejectReason.BAD_FIELD
 
@@ -170,6 +173,8 @@ def parse_report(raw: bytes, reporter: str, clearance: str, receive_time: dateti
         raise DecodeError(RejectReason.NOT_TEXT, "report is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise DecodeError(RejectReason.MALFORMED, f"report is not JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # a number past 4,300 digits; arrays nested too deep
+        raise DecodeError(RejectReason.MALFORMED, f"report is not usable JSON: {str(exc)[:120]}") from None
     if not isinstance(body, dict):
         raise DecodeError(RejectReason.MALFORMED, "report must be a JSON object")
     try:

@@ -133,6 +133,8 @@ def split_sentence(line: str) -> tuple[str, str, list[str]]:
     line = line.strip()
     if not line:
         raise DecodeError(RejectReason.EMPTY, "empty line")
+    if not line.isascii():  # NMEA 0183 is printable ASCII; the checksum is defined on its octets
+        raise DecodeError(RejectReason.NOT_TEXT, "not ASCII")
     if not line.startswith("$"):
         raise DecodeError(RejectReason.MALFORMED, "does not start with '$'")
     star = line.rfind("*")

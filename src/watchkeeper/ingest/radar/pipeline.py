@@ -221,16 +221,22 @@ class RadarIngest:
         for n, raw in self._lines(path):
             seq = self.inputlog.append(source, n, raw, recv)
             self.summary.packets += 1
-            row = next(csv.reader([raw.decode("utf-8", "replace")]))
+            try:
+                row = csv_row(raw)
+            except DecodeError as exc:
+                row, bad_row = None, exc
             if not header_seen:
                 header_seen = True
-                if tuple(h.strip() for h in row) == PLOT_COLUMNS:
+                if row is not None and tuple(h.strip() for h in row) == PLOT_COLUMNS:
                     self.summary.accepted += 1
                     continue
                 self._reject(
                     source, n, DecodeError(RejectReason.MALFORMED, f"header {row!r}"), raw, recv, seq
                 )
                 return
+            if row is None:
+                self._reject(source, n, bad_row, raw, recv, seq)
+                continue
             try:
                 plot = parse_plot_row(row)
             except DecodeError as exc:
@@ -239,3 +245,12 @@ class RadarIngest:
             self.summary.records += 1
             self.summary.accepted += 1
             self._emit(replace(plot, log_seq=seq))
+
+
+def csv_row(raw: bytes) -> list[str]:
+    """The cells of one CSV line; ``DecodeError(malformed)`` where the csv module refuses it (a bare CR
+    inside an unquoted field) or finds no row."""
+    try:
+        return next(csv.reader([raw.decode("utf-8", "replace")]))
+    except (csv.Error, StopIteration) as exc:
+        raise DecodeError(RejectReason.MALFORMED, f"CSV: {exc or 'no row'}") from None

@@ -118,6 +118,14 @@ def _classic(data: bytes, stats: PcapStats) -> Iterator[tuple[datetime, bytes]]:
             yield datetime.fromtimestamp(sec + frac * tick, UTC), payload
 
 
+def _epoch_time(seconds: float) -> datetime | None:
+    """UTC of a capture timestamp, ``None`` where it lies past year 9999 (a damaged or foreign block)."""
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def _pcapng(data: bytes, stats: PcapStats) -> Iterator[tuple[datetime, bytes]]:
     pos = 0
     order = "<"
@@ -140,7 +148,7 @@ def _pcapng(data: bytes, stats: PcapStats) -> Iterator[tuple[datetime, bytes]]:
                 code, olen = struct.unpack_from(order + "HH", body, opt)
                 if code == 0:
                     break
-                if code == 9 and olen >= 1:  # if_tsresol
+                if code == 9 and olen >= 1 and opt + 4 < len(body):  # if_tsresol
                     v = body[opt + 4]
                     tick = 2.0 ** -(v & 0x7F) if v & 0x80 else 10.0**-v
                 opt += 4 + ((olen + 3) & ~3)
@@ -154,8 +162,12 @@ def _pcapng(data: bytes, stats: PcapStats) -> Iterator[tuple[datetime, bytes]]:
                 linktype, tick = interfaces[iface]
                 payload = _udp_payload(linktype, body[20 : 20 + caplen], stats)
                 if payload is not None:
-                    stats.udp += 1
-                    yield datetime.fromtimestamp(((hi << 32) | lo) * tick, UTC), payload
+                    when = _epoch_time(((hi << 32) | lo) * tick)
+                    if when is None:
+                        stats.skip("bad_timestamp")
+                    else:
+                        stats.udp += 1
+                        yield when, payload
         elif btype == 3 and len(body) >= 4:  # Simple Packet Block: no timestamp
             stats.frames += 1
             stats.skip("no_timestamp")

@@ -60,7 +60,10 @@ def parse_utc(text: str) -> datetime:
     dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if dt.tzinfo is None:
         raise ValueError(f"time without zone: {text!r}")
-    return dt.astimezone(UTC)
+    try:
+        return dt.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-01:00 is after the last datetime once in UTC
+        raise ValueError(f"time outside the years 1..9999 in UTC: {text!r}") from None
 
 
 def load_sensors(scenario_dir: Path | str) -> ScenarioSensors:

@@ -17,7 +17,7 @@ from alembic import op
 from watchkeeper.store.spatial import SPATIAL_TABLES, SRID, drop_extension_if_unused, ensure_extension
 
 revision = "0011"
-down_revision = "0009"  # the lead re-chains revisions when merging
+down_revision = "0010"  # the lead re-chains revisions when merging
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,11 @@
 // The incident board and an incident's timeline. Every small-craft contact is an incident: the board
 // shows the open ones in one column per state (most severe first), with the persons estimated at sea;
 // opening one shows its timeline (what the system saw, what people did), its alerts, and the moves
-// the lifecycle allows from its state (validated again by the server, and audited there).
+// the lifecycle allows from its state (validated again by the server, and audited there). Watch officers
+// and analysts may release an incident (the shared release form: new marking + reason, audited); its
+// releases, and any re-restriction by a later source, are listed in the detail and the timeline.
+
+import { releaseForm, RELEASER_ROLES } from "./sharing-common.js";
 
 const POLL_MS = 5000;
 const ACTORS = ["watch_officer", "asset_controller"];
@@ -47,6 +51,7 @@ export default {
     const roles = ctx.user.roles || [];
     this.canAct = roles.some((r) => ACTORS.includes(r));
     this.canNote = roles.some((r) => NOTERS.includes(r));
+    this.canRelease = roles.some((r) => RELEASER_ROLES.includes(r));
     this.openId = null;
     const t = ctx.t;
     const head = el("div", "panel-head");
@@ -197,8 +202,29 @@ export default {
     add(t("Outcome", "Issue"), inc.outcome ? this.label(inc.outcome) || inc.outcome : "—");
     add(t("Tracks", "Pistes"), inc.track_ids.map((x) => `#${x}`).join(" ") || "—");
     add(t("Opened", "Ouvert"), `${inc.opened_utc.replace("T", " ").slice(0, 19)} UTC`);
-    add(t("Marking", "Marquage"), inc.marking);
+    add(t("Marking", "Marquage"), inc.marking, "incident-marking");
+    add(t("Released", "Diffusé"), inc.released ? `${t("to", "à")} ${inc.released}` : "—", "incident-released");
     const parts = [head, fields];
+    if (this.canRelease) {
+      parts.push(
+        releaseForm(this.ctx, "incident", inc.incident_id, inc.marking, () => {
+          this.detailSignature = null;
+          this.load(inc.incident_id, false);
+        }),
+      );
+    }
+    if (inc.releases && inc.releases.length) {
+      parts.push(el("h3", "inc-sub", t("Releases", "Diffusions")));
+      const ul = el("ul", "inc-releases");
+      ul.dataset.testid = "incident-releases";
+      for (const r of inc.releases) {
+        const text = `${r.time.replace("T", " ").slice(0, 16)} UTC · ${r.actor} · ${r.from_marking} → ${r.to_marking}: ${r.reason}`;
+        const li = el("li", "", text);
+        li.dataset.testid = "incident-release";
+        ul.append(li);
+      }
+      parts.push(ul);
+    }
     if (this.canAct && inc.allowed.length) parts.push(this.transitionForm(inc));
     if (this.canAct && inc.state !== "closed") parts.push(this.personsForm(inc));
     if (this.canNote && inc.state !== "closed") parts.push(this.noteForm(inc));

@@ -10,6 +10,10 @@ const TYPE_TITLES = {
   report: ["Reports", "Signalements"],
   desk_message: ["Desk messages", "Messages entre bureaux"],
   incident: ["Incidents", "Incidents"],
+  alert: ["Alerts", "Alertes"],
+  track: ["Radar tracks", "Pistes radar"],
+  asset: ["Assets", "Moyens"],
+  drift_run: ["Drift runs", "Calculs de dérive"],
 };
 
 function summary(type, r, t) {
@@ -20,6 +24,10 @@ function summary(type, r, t) {
   }
   if (type === "observation") return [r.kind, fmtTime(r.event_time), r.callsign || r.sensor_uid].filter(Boolean).join(" · ");
   if (type === "desk_message") return `${r.incident_id} · ${r.desk} · ${r.text}`;
+  if (type === "incident") return [r.incident_id, r.state, `${r.persons_estimate ?? "?"} ${t("pers.", "pers.")}`].join(" · ");
+  if (type === "alert") return [r.rule, r.severity, fmtTime(r.time_utc), r.explanation].filter(Boolean).join(" · ");
+  if (type === "asset") return [r.name || r.id, r.kind, r.state].filter(Boolean).join(" · ");
+  if (type === "drift_run") return [`#${r.id}`, r.incident_id, r.object, fmtTime(r.created_at)].filter(Boolean).join(" · ");
   return r.title || r.name || r.id || JSON.stringify(r).slice(0, 80);
 }
 
