@@ -1,10 +1,12 @@
-"""A fast decoder for the commonest AIS messages: 168-bit position reports (types 1–3, 18) and
-full-length static data (type 5, type 24 parts A and B).
+"""A fast decoder for the commonest AIS messages: 168-bit position reports (types 1–3, 18), full-length
+static data (type 5), type 24 parts A and B, base station and UTC reports (4, 11), aids to navigation
+(21) and long-range broadcasts (27) — the last four of any length that holds the fields read.
 
 Why our own: measured (docs/benchmarks.md, ``bench/ais_ingest.py``), building pyais' message object costs
 as much as pyais' whole decode, so an ingest that calls it for every message can never be as fast as
 bare pyais, let alone log, ledger and store as well. These types are nearly all of a coastal feed;
-everything else (types 4, 9, 19, 21, 27…, and any payload of another length) still goes through pyais.
+everything else (types 9, 19, 28…, type 5 of another length, payloads too short for their fields) still
+goes through pyais. (``batch.py`` decodes the 168-bit position reports of a whole batch at once.)
 
 The payload's 6-bit armour is mapped onto the base64 alphabet (same 6-bit values) so that the C base64
 decoder packs it; fields are then shifts and masks of one integer. Results are identical to pyais 3.3's
@@ -12,7 +14,9 @@ decoder packs it; fields are then shifts and masks of one integer. Results are i
 course ``v/10``, text through its 6-bit character table with trailing ``@`` and blanks stripped, type 5
 ship types through its ``ShipType`` table) — ``tests/ingest/test_fastpath.py`` checks every such message
 of the real captures and random payloads against pyais, field by field. Layouts: ITU-R M.1371-5,
-Annex 8, tables 47 (types 1–3), 49 (18), 52 (5) and 56–57 (24).
+Annex 8, tables 47 (types 1–3), 49 (18), 52 (5) and 56–57 (24); types 4, 11, 21 and 27 from the same
+annex, bit offsets as pyais' message classes have them. What ``report_fields`` reads of each (a field
+only when the payload holds all its bits) is what is read here.
 """
 
 from __future__ import annotations
