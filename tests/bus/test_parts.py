@@ -45,7 +45,7 @@ def test_interleaved_parts_are_put_back_together_by_whole_with_the_last_sequence
     assert r.oldest_seq() is None and r.dropped == 0
 
 
-def test_an_incomplete_whole_is_dropped_after_the_bound_and_its_late_parts_too() -> None:
+def test_an_incomplete_whole_is_dropped_after_the_bound_and_a_full_resend_still_comes_through() -> None:
     now = [0.0]
     drops: list[int] = []
     r: Reassembler[int] = Reassembler(2, 60.0, on_drop=lambda: drops.append(1), clock=lambda: now[0])
@@ -59,14 +59,17 @@ def test_an_incomplete_whole_is_dropped_after_the_bound_and_its_late_parts_too()
     (dropped,) = r.expire()
     assert (dropped.payload, dropped.tokens, dropped.seq) == (None, [1, 2], 2)
     assert r.dropped == 1 and drops == [1] and r.oldest_seq() is None
-    late = r.offer(*parts[2], 6, 6)
-    assert late is not None and late.payload is None and late.tokens == [6]
-    assert r.dropped == 1  # counted once, with its whole
+    # a retried publish after the duplicate window sends every part again: the whole comes through
+    assert r.offer(*parts[2], 6, 6) is None
+    assert r.offer(*parts[0], 7, 7) is None
+    again = r.offer(*parts[1], 8, 8)
+    assert again is not None and again.payload == b"x" * 9 and again.tokens == [6, 7, 8]
+    assert r.dropped == 1
     # the time bound: a whole with no part for longer than max_gap_s
     other = split(b"y" * 9, "v", 3)
-    assert r.offer(*other[0], 7, 7) is None
+    assert r.offer(*other[0], 9, 9) is None
     now[0] = 61.0
-    assert [d.tokens for d in r.expire()] == [[7]] and r.dropped == 2
+    assert [d.tokens for d in r.expire()] == [[9]] and r.dropped == 2
 
 
 def test_a_part_with_bad_headers_is_dropped_and_counted() -> None:

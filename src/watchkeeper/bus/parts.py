@@ -12,8 +12,8 @@ acknowledged together) and the highest stream sequence among them (the whole's o
 that stays incomplete (its publisher killed mid-way, or a live subscription that started after its
 first part) must not hold back what follows for ever: after ``max_gap_messages`` further messages or
 ``max_gap_s`` seconds without a part of it, it is dropped with a logged reason, counted
-(``dropped``), and its messages are handed back to be acknowledged; late parts of a dropped whole are
-dropped too, counted once with it.
+(``dropped``), and its messages are handed back to be acknowledged. Late parts of a dropped whole
+start it afresh: a publish retried after the duplicate window sends every part again and completes.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -32,7 +31,6 @@ PART_HEADER = "Wk-Part"
 WHOLE_HEADER = "Wk-Whole"
 MSG_ID_HEADER = "Nats-Msg-Id"
 HEADER_MARGIN = 4096  # the server counts headers in max_payload: ours are well under this
-REMEMBER_DROPPED = 1024  # ids of dropped wholes kept, to drop their late parts at once
 
 T = TypeVar("T")
 
@@ -90,7 +88,6 @@ class Reassembler(Generic[T]):
         self.dropped = 0
         self._count = 0
         self._pending: dict[tuple[str, int], _Pending[T]] = {}
-        self._dropped_ids: OrderedDict[tuple[str, int], None] = OrderedDict()
 
     def oldest_seq(self) -> int | None:
         """The stream sequence of the earliest part still waiting for its whole, if any: no
@@ -114,9 +111,6 @@ class Reassembler(Generic[T]):
             self._drop_count(f"a part with bad headers {PART_HEADER}={part!r} {WHOLE_HEADER}={whole!r}")
             return Ready(None, [token], seq)
         key = (whole, n)
-        if key in self._dropped_ids:
-            log.warning("bus: part %d/%d of %s came after its whole was dropped: dropped", k, n, whole)
-            return Ready(None, [token], seq)
         pending = self._pending.get(key)
         if pending is None:
             pending = self._pending[key] = _Pending(n, seq, self._count, self.clock())
@@ -141,9 +135,6 @@ class Reassembler(Generic[T]):
             if gap_messages <= self.max_gap_messages and gap_s <= self.max_gap_s:
                 continue
             del self._pending[key]
-            self._dropped_ids[key] = None
-            while len(self._dropped_ids) > REMEMBER_DROPPED:
-                self._dropped_ids.popitem(last=False)
             self._drop_count(
                 f"incomplete message {key[0]} (stream seq {p.first_seq}..{p.seq}): {len(p.parts)} of "
                 f"{p.n} parts, none for {gap_messages} messages / {gap_s:.1f} s"
