@@ -14,8 +14,8 @@ the local server (dropped at the end unless ``--keep-db``), and the service — 
 serve --ais-tcp … --radar-tcp …`` with every role in one process (``--mode all``), or one process per
 role (``--mode split``: ``--role ingest`` with the listeners, ``tracker``, ``alerts``, ``api``) — with
 ``WATCHKEEPER_BUS_URL``, ``_DATABASE_URL``, ``_DATA_DIR`` and ``_RADARS_FILE`` pointing at them. The
-private server's ``max_payload`` is ``--nats-max-payload`` (64MB, NATS's ceiling, by default: at this
-load one scan's ``track.update`` is about 8 MB, over NATS's 1 MB default — see docs/benchmarks.md).
+private server's ``max_payload`` is ``--nats-max-payload`` (NATS's default, 1MB: at this load one
+scan's ``track.update`` is about 8 MB, which the bus sends as parts — ``bus/parts.py``).
 
 Traffic (``bench/_load_traffic.py``, SIMULATED): ``--vessels`` vessels in the strait, each reporting in
 turn (type 1, or 18 for a fifth of them; type 5 every 180th report of a class A vessel, two lines; one
@@ -61,6 +61,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -137,7 +138,8 @@ class Watch:
     bus_radar_seq: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
     bus_radar_seen: array = field(default_factory=lambda: array("d"))  # type: ignore[type-arg]
     radar_by_subject: Counter[str] = field(default_factory=Counter)
-    max_bytes: Counter[str] = field(default_factory=Counter)
+    max_bytes: Counter[str] = field(default_factory=Counter)  # the largest whole message per subject
+    max_part_bytes: int = 0  # the largest message on the wire (a whole, or a part of a larger one)
     tracks: list[tuple[float, str, int]] = field(default_factory=list)  # (seen, scan time, n tracks)
     rss: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     pending: list[dict[str, Any]] = field(default_factory=list)
@@ -177,8 +179,23 @@ def poll_db(url: str, watch: Watch) -> None:
 async def watch_bus(nats_url: str, prefix: str, watch: Watch, pids: dict[str, int]) -> None:
     import nats
 
+    from watchkeeper.bus.parts import Reassembler
+
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
+
+    def whole(handler: Any) -> Any:
+        """Messages over max_payload come as parts (``bus/parts.py``): see each whole once."""
+        parts: Reassembler[None] = Reassembler(10_000, 60.0)
+
+        async def on_msg(msg: Any) -> None:
+            watch.max_part_bytes = max(watch.max_part_bytes, len(msg.data))
+            ready = parts.offer(msg.headers, msg.data, 0, None)
+            parts.expire()
+            if ready is not None and ready.payload is not None:
+                await handler(SimpleNamespace(subject=msg.subject, data=ready.payload))
+
+        return on_msg
 
     async def on_ais(msg: Any) -> None:
         seqs = [int(s) for s in _LOG_SEQ.findall(msg.data)]
@@ -202,10 +219,10 @@ async def watch_bus(nats_url: str, prefix: str, watch: Watch, pids: dict[str, in
     async def on_picture(msg: Any) -> None:
         watch.max_bytes["picture.update"] = max(watch.max_bytes["picture.update"], len(msg.data))
 
-    await nc.subscribe(prefix + "obs.ais", cb=on_ais)
-    await nc.subscribe(prefix + "obs.radar.>", cb=on_radar)
-    await nc.subscribe(prefix + "track.update", cb=on_track)
-    await nc.subscribe(prefix + "picture.update", cb=on_picture)
+    await nc.subscribe(prefix + "obs.ais", cb=whole(on_ais))
+    await nc.subscribe(prefix + "obs.radar.>", cb=whole(on_radar))
+    await nc.subscribe(prefix + "track.update", cb=whole(on_track))
+    await nc.subscribe(prefix + "picture.update", cb=whole(on_picture))
     tick = 0
     while not watch.stop.is_set():
         now = time.time()
@@ -857,6 +874,7 @@ def _run(args: argparse.Namespace, stack: Stack, tmp: Path, ais_feed: Any, radar
         "max_pending_per_consumer": max_pending,
         "end": final_state,
         "largest_message_bytes": dict(watch.max_bytes),
+        "largest_wire_message_bytes": watch.max_part_bytes,
     }
     report["load_average_end"] = os.getloadavg()
     if spy is not None:
@@ -963,8 +981,8 @@ def main() -> None:
     )
     parser.add_argument(
         "--nats-max-payload",
-        default="64MB",
-        help="max_payload of the private NATS server (NATS's default is 1MB: see docs/benchmarks.md)",
+        default="1MB",
+        help="max_payload of the private NATS server (NATS's default; larger messages go as parts)",
     )
     parser.add_argument("--profile", default=None, help="py-spy this process (service, ingest, tracker, …)")
     parser.add_argument(

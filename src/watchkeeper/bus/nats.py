@@ -16,6 +16,12 @@ time such a worker starts, so that it sees its stream in order from its checkpoi
 across the restart would redeliver the unacknowledged messages only after their ack wait, behind newer
 ones), whatever the server had recorded as acknowledged.
 
+A payload over the server's ``max_payload`` (less a margin for headers) is published as consecutive
+parts and put back together before the handler sees it, on durable and live subscriptions alike
+(``bus/parts.py``). The parts of a whole are acknowledged together with it, and its stream sequence
+is its last part's; a resumable subscription takes no checkpoint while a whole it has begun is
+incomplete, so a restart never starts between the parts of a message.
+
 ``namespace`` prefixes every subject (``<ns>.obs.ais``) and stream (``<NS>_OBS``), so several cells —
 or test runs — can share one NATS server; handlers see the subjects without it.
 """
@@ -34,6 +40,7 @@ from nats.js import JetStreamContext, api
 from nats.js.errors import NotFoundError
 
 from watchkeeper.bus.base import Handler, Resume
+from watchkeeper.bus.parts import HEADER_MARGIN, Ready, Reassembler, split
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +68,10 @@ ACK_WAIT_S = 30.0
 FETCH_BATCH = 256
 STOP_WAIT_S = 10.0  # an orderly stop waits this long for the pull loop's last fetch and commit
 MAX_ACK_PENDING = 20_000  # handled messages wait for a checkpoint (about a second) before their ack
+# an incomplete whole is dropped after this many further messages or seconds without a part of it: well
+# under MAX_ACK_PENDING (the acks it holds back), well over ACK_WAIT_S (a redelivered part comes then)
+PART_GAP_MESSAGES = MAX_ACK_PENDING // 2
+PART_GAP_S = 2 * ACK_WAIT_S
 
 
 class HandlerFailed(RuntimeError):
@@ -108,6 +119,22 @@ class NatsBus:
         self.namespace = namespace
         self._prefix = f"{namespace}." if namespace else ""
         self._subs: list[_Sub] = []
+        self.fetch_batch = FETCH_BATCH
+        self.part_gap_messages = PART_GAP_MESSAGES
+        self.part_gap_s = PART_GAP_S
+        self.parts_published = 0  # messages sent as parts of a larger one
+        self.incomplete_dropped = 0  # wholes dropped incomplete, and parts with bad headers
+
+    def _reassembler(self) -> Reassembler[Msg]:
+        def dropped() -> None:
+            self.incomplete_dropped += 1
+
+        return Reassembler(self.part_gap_messages, self.part_gap_s, on_drop=dropped)
+
+    @property
+    def part_limit(self) -> int:
+        """The largest payload sent as one message: the server's ``max_payload`` less room for headers."""
+        return max(1, self.nc.max_payload - HEADER_MARGIN)
 
     def stream_name(self, spec: StreamSpec) -> str:
         return f"{self.namespace.upper()}_{spec.name}" if self.namespace else spec.name
@@ -146,8 +173,14 @@ class NatsBus:
         return bus
 
     async def publish(self, subject: str, payload: bytes, msg_id: str | None = None) -> None:
-        headers = {"Nats-Msg-Id": msg_id} if msg_id else None
-        await self.js.publish(self.wire_subject(subject), payload, headers=headers)
+        """Publish; a payload over ``part_limit`` goes as consecutive parts (``bus/parts.py``), each
+        stored before the next is sent."""
+        wire = self.wire_subject(subject)
+        messages = split(payload, msg_id, self.part_limit)
+        for headers, data in messages:
+            await self.js.publish(wire, data, headers=headers)
+        if len(messages) > 1:
+            self.parts_published += len(messages)
 
     async def subscribe(
         self, subject: str, handler: Handler, durable: str | None = None, resume: Resume | None = None
@@ -155,9 +188,14 @@ class NatsBus:
         wire = self.wire_subject(subject)
         if durable is None:
             # Ephemeral push subscription starting at new messages (live views).
+            parts = self._reassembler()
+
             async def on_msg(msg: Msg) -> None:
                 try:
-                    await handler(self._local(msg.subject), msg.data)
+                    ready = parts.offer(msg.headers, msg.data, 0, msg)
+                    parts.expire()
+                    if ready is not None and ready.payload is not None:
+                        await handler(self._local(msg.subject), ready.payload)
                 finally:
                     await msg.ack()
 
@@ -218,43 +256,69 @@ class NatsBus:
     ) -> None:
         handled = resume.after_seq if resume is not None else 0  # stream seq handled so far
         unacked: list[Msg] = []  # handled, waiting for a commit that covers them
+        parts = self._reassembler()
+
+        def settle_dropped(dropped: list[Ready[Msg]]) -> None:
+            nonlocal handled
+            for ready in dropped:  # an incomplete whole, dropped (logged, counted): its parts are done
+                handled = max(handled, ready.seq)
+                unacked.extend(ready.tokens)
+
+        async def commit(force: bool) -> None:
+            await self._commit(unacked, handled, resume, force, parts.oldest_seq())
+
         try:
             while not stopping.is_set():
                 try:
-                    msgs = await psub.fetch(batch=FETCH_BATCH, timeout=1.0)
+                    msgs = await psub.fetch(batch=self.fetch_batch, timeout=1.0)
                 except (TimeoutError, nats.errors.TimeoutError):
-                    await self._commit(unacked, handled, resume, force=True)  # idle: save now
+                    settle_dropped(parts.expire())
+                    await commit(force=True)  # idle: save now
                     continue
                 for msg in msgs:
                     seq = msg.metadata.sequence.stream
                     if resume is not None and seq <= handled:
                         unacked.append(msg)  # covered by the checkpoint, or redelivered after ack_wait
                         continue
+                    ready = parts.offer(msg.headers, msg.data, seq, msg)
+                    settle_dropped(parts.expire())
+                    if ready is None:
+                        continue  # a part: held, unacknowledged, until its whole is complete
+                    if ready.payload is None:
+                        settle_dropped([ready])
+                        continue
                     try:
-                        await handler(self._local(msg.subject), msg.data)
+                        await handler(self._local(msg.subject), ready.payload)
                     except Exception as exc:
                         if resume is None:
                             log.exception("handler failed on %s; message will be redelivered", msg.subject)
-                            await msg.nak(delay=1.0)
+                            for part in ready.tokens:
+                                await part.nak(delay=1.0)
                             continue
-                        await self._commit(unacked, handled, resume, force=True)
-                        raise HandlerFailed(f"{msg.subject} (stream seq {seq}): {exc}") from exc
-                    handled = max(handled, seq)
-                    unacked.append(msg)
-                await self._commit(unacked, handled, resume, force=False)
-            await self._commit(unacked, handled, resume, force=True)  # an orderly stop saves its place
+                        await commit(force=True)
+                        raise HandlerFailed(f"{msg.subject} (stream seq {ready.seq}): {exc}") from exc
+                    handled = max(handled, ready.seq)
+                    unacked.extend(ready.tokens)
+                await commit(force=False)
+            await commit(force=True)  # an orderly stop saves its place
         except asyncio.CancelledError:
-            await self._commit(unacked, handled, resume, force=True)
+            await commit(force=True)
             raise
 
     @staticmethod
-    async def _commit(unacked: list[Msg], handled: int, resume: Resume | None, force: bool) -> None:
+    async def _commit(
+        unacked: list[Msg], handled: int, resume: Resume | None, force: bool, oldest_part: int | None
+    ) -> None:
         """Checkpoint (``resume.commit``), then acknowledge: the server never runs ahead of the
-        checkpoint."""
+        checkpoint. Not while a whole begun at or before ``handled`` lacks parts (``oldest_part``):
+        a checkpoint there would restart the worker between its parts."""
         if not unacked:
             return
-        if resume is not None and not await resume.commit(handled, force):
-            return
+        if resume is not None:
+            if oldest_part is not None and oldest_part <= handled:
+                return
+            if not await resume.commit(handled, force):
+                return
         for msg in unacked:
             await msg.ack()
         unacked.clear()
