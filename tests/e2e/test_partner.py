@@ -129,9 +129,15 @@ def test_partner_page_shows_the_released_record_and_not_the_uk_only_one(
 
 
 def test_report_form_files_a_report_with_a_photo_and_releases_it(
-    signed_in: Any, artifacts_dir: Path, tmp_path: Path
+    signed_in: Any, demo_server: Any, artifacts_dir: Path, scenarios_dir: Path, tmp_path: Path
 ) -> None:
+    from alerts_e2e import replay_into_demo
     from PIL import Image
+
+    # desk messages attach to a real incident the user may see (an unknown id is a 404, like a hidden one)
+    replay_into_demo(demo_server.data_dir, scenarios_dir, tmp_path)
+    with closing(_api(demo_server)) as api:
+        incident = api.get("/api/incidents").json()["incidents"][-1]["incident_id"]
 
     photo = tmp_path / "beach.png"
     Image.new("RGB", (80, 60), (200, 170, 90)).save(photo)
@@ -165,7 +171,6 @@ def test_report_form_files_a_report_with_a_photo_and_releases_it(
     ).wait_for(timeout=10_000)
     page.screenshot(path=str(artifacts_dir / "reports.png"))
     # the UK desk writes to the French desk about an incident
-    incident = f"INC-UK-{tag}"
     page.get_by_test_id("tab-liaison").click()
     page.get_by_test_id("uk-desk-incident").fill(incident)
     page.get_by_test_id("uk-desk-open").click()
