@@ -4,6 +4,7 @@ French; a desk message reaches the UK desk. Records are made through the real AP
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from contextlib import closing
@@ -48,8 +49,11 @@ def test_partner_page_shows_the_released_record_and_not_the_uk_only_one(
     secret_text = f"UK-only sighting {tag}: source report"
     replay_into_demo(demo_server.data_dir, scenarios_dir, tmp_path)
     with closing(_api(demo_server)) as api:
-        # desk messages attach to an incident the French desk may see: the UK desk releases one first
-        incident = api.get("/api/incidents").json()["incidents"][0]["incident_id"]
+        # desk messages attach to an incident the French desk may see: the UK desk releases one first —
+        # one of the replayed scenario's (the demo's own live incidents may take a UK-ONLY alert at any
+        # scan, which rightly re-restricts a released incident)
+        lines = (tmp_path / "i.jsonl").read_text().splitlines()
+        incident = sorted({json.loads(line)["incident_id"] for line in lines})[0]
         api.post(
             "/api/sharing/releases",
             json={"object_type": "incident", "object_id": incident, "marking": "UK-FR",
@@ -136,8 +140,7 @@ def test_report_form_files_a_report_with_a_photo_and_releases_it(
 
     # desk messages attach to a real incident the user may see (an unknown id is a 404, like a hidden one)
     replay_into_demo(demo_server.data_dir, scenarios_dir, tmp_path)
-    with closing(_api(demo_server)) as api:
-        incident = api.get("/api/incidents").json()["incidents"][-1]["incident_id"]
+    incident = json.loads((tmp_path / "i.jsonl").read_text().splitlines()[-1])["incident_id"]
 
     photo = tmp_path / "beach.png"
     Image.new("RGB", (80, 60), (200, 170, 90)).save(photo)

@@ -119,7 +119,9 @@ def test_load_smoke_run_counts_every_line_and_stops_by_itself(pg_server: str, tm
     assert ais["loss_check"]["rejected"] == {"bad_checksum": ais["loss_check"]["corrupt_sent"]}
     assert ais["lag_to_postgres_s"]["n"] == ais["loss_check"]["position_rows"]
     assert report["radar"]["loss_check"]["ok"], report["radar"]["loss_check"]
-    assert report["radar"]["loss_check"]["sent"] > 100
+    # radar flowed (at least one scan of one radar: a loaded machine connects the feed late, so not the
+    # full 4 s worth) and every plot sent is accounted for (the loss check above)
+    assert report["radar"]["loss_check"]["sent"] >= 40
     assert report["memory_mb"]["service"]["max"] > 0
     assert report["peer"]["rows"] == report["peer"]["lines_sent"] > 0
     assert "ais_achieved_to_offered" in report["ratios"]
