@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from watchkeeper.alerts.recorder import WatchRecorder
 from watchkeeper.alerts.scan import TrackScan
 from watchkeeper.alerts.watch import Watch
-from watchkeeper.bus.checkpointing import Checkpointer
+from watchkeeper.bus.checkpointing import Checkpointer, run_checkpointed
 from watchkeeper.core.errors import DecodeError
 from watchkeeper.core.marking import Released, due
 from watchkeeper.core.wire import ais_from_items, observations_from_items
@@ -123,18 +123,6 @@ async def run(runtime: Runtime) -> None:
     """The alerts worker (role ``alerts``): runs until cancelled."""
     service = AlertService(runtime)
     runtime.alerts = service
-    resume = None
-    if runtime.bus.durable:
-        checkpoints = Checkpointer(runtime.engine, CHECKPOINT_NAME, CHECKPOINT_FORMAT)
-        if checkpoints.state is not None:
-            service.restore(checkpoints.state)
-            log.info("alerts: restored at TRACKS stream seq %d", checkpoints.after_seq)
-        else:
-            await asyncio.to_thread(checkpoints.ensure, service.snapshot)
-        service.checkpoints = checkpoints
-        resume = checkpoints.resume(service.snapshot)
-    sub = await runtime.bus.subscribe("track.update", service.on_tracks, durable="alerts", resume=resume)
-    try:
-        await sub.wait()  # raises when a handler failed: the process restarts from the checkpoint
-    finally:
-        await sub.unsubscribe()
+    await run_checkpointed(
+        runtime, service, CHECKPOINT_NAME, CHECKPOINT_FORMAT, "track.update", service.on_tracks, "TRACKS"
+    )

@@ -16,12 +16,15 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine
 
-from watchkeeper.bus.base import Resume
+from watchkeeper.bus.base import Handler, Resume
 from watchkeeper.store.checkpoints import CheckpointStore
+
+if TYPE_CHECKING:
+    from watchkeeper.api.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -72,3 +75,43 @@ class Checkpointer:
             return True
 
         return Resume(self.after_seq, commit)
+
+
+class StatefulService(Protocol):
+    """A worker whose state a checkpoint keeps (the tracker's and the alerts' services)."""
+
+    checkpoints: Checkpointer | None
+
+    def snapshot(self) -> dict[str, Any]: ...
+
+    def restore(self, state: dict[str, Any]) -> None: ...
+
+
+async def run_checkpointed(
+    runtime: Runtime,
+    service: StatefulService,
+    name: str,
+    format: str,
+    subject: str,
+    handler: Handler,
+    stream: str,
+) -> None:
+    """Subscribe ``handler`` to ``subject`` under the durable name ``name``; on a durable bus
+    (``stream``: the JetStream stream the subject is in, for the log), restore the
+    service from its checkpoint first (or save its fresh state) and resume the stream after it. Runs until
+    cancelled; raises when a handler failed (the process restarts from the checkpoint)."""
+    resume = None
+    if runtime.bus.durable:
+        checkpoints = Checkpointer(runtime.engine, name, format)
+        if checkpoints.state is not None:
+            service.restore(checkpoints.state)
+            log.info("%s: restored at %s stream seq %d", name, stream, checkpoints.after_seq)
+        else:
+            await asyncio.to_thread(checkpoints.ensure, service.snapshot)
+        service.checkpoints = checkpoints
+        resume = checkpoints.resume(service.snapshot)
+    sub = await runtime.bus.subscribe(subject, handler, durable=name, resume=resume)
+    try:
+        await sub.wait()
+    finally:
+        await sub.unsubscribe()

@@ -45,7 +45,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from watchkeeper.bus.checkpointing import Checkpointer
+from watchkeeper.bus.checkpointing import Checkpointer, run_checkpointed
 from watchkeeper.core.errors import DecodeError
 from watchkeeper.core.marking import Released, due
 from watchkeeper.core.types import AisReport, FieldObservation
@@ -253,18 +253,6 @@ async def run(runtime: Runtime) -> None:
         return
     service = TrackerService(runtime)
     runtime.tracker = service
-    resume = None
-    if runtime.bus.durable:
-        checkpoints = Checkpointer(runtime.engine, CHECKPOINT_NAME, CHECKPOINT_FORMAT)
-        if checkpoints.state is not None:
-            service.restore(checkpoints.state)
-            log.info("tracker: restored at OBS stream seq %d", checkpoints.after_seq)
-        else:
-            await asyncio.to_thread(checkpoints.ensure, service.snapshot)
-        service.checkpoints = checkpoints
-        resume = checkpoints.resume(service.snapshot)
-    sub = await runtime.bus.subscribe("obs.>", service.on_observations, durable="tracker", resume=resume)
-    try:
-        await sub.wait()  # raises when a handler failed: the process restarts from the checkpoint
-    finally:
-        await sub.unsubscribe()
+    await run_checkpointed(
+        runtime, service, CHECKPOINT_NAME, CHECKPOINT_FORMAT, "obs.>", service.on_observations, "OBS"
+    )
